@@ -148,7 +148,9 @@ class Location:
 
     def __post_init__(self) -> None:
         if not (-90.0 <= self.lat <= 90.0) or not (-180.0 <= self.lon <= 180.0):
-            raise ValueError(f"({self.lat}, {self.lon}) is not a valid latitude/longitude")
+            raise ValueError(
+                f"({self.lat}, {self.lon}) is not a valid latitude/longitude"
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,10 +164,14 @@ class Load:
     UNITS = ("kg", "m3", "pallets")
 
     def __add__(self, other: Load) -> Load:
-        return Load(self.kg + other.kg, self.m3 + other.m3, self.pallets + other.pallets)
+        return Load(
+            self.kg + other.kg, self.m3 + other.m3, self.pallets + other.pallets
+        )
 
     def __sub__(self, other: Load) -> Load:
-        return Load(self.kg - other.kg, self.m3 - other.m3, self.pallets - other.pallets)
+        return Load(
+            self.kg - other.kg, self.m3 - other.m3, self.pallets - other.pallets
+        )
 
     def as_tuple(self) -> tuple[float, float, float]:
         """The amounts in ``UNITS`` order."""
@@ -174,7 +180,8 @@ class Load:
     def fits_in(self, capacity: Load) -> bool:
         """True if no unit exceeds the capacity (with a small float tolerance)."""
         return all(
-            a <= c + 1e-9 for a, c in zip(self.as_tuple(), capacity.as_tuple(), strict=True)
+            a <= c + 1e-9
+            for a, c in zip(self.as_tuple(), capacity.as_tuple(), strict=True)
         )
 
     def is_negative(self) -> bool:
@@ -221,7 +228,7 @@ ALWAYS_OPEN: WeeklyHours = tuple((TimeWindow(0, MINUTES_PER_DAY),) for _ in rang
 
 @dataclass(frozen=True, slots=True)
 class BreakRule:
-    """A driver break: ``duration`` minutes once ``after_driving`` minutes are driven."""
+    """A break of ``duration`` minutes once ``after_driving`` minutes are driven."""
 
     after_driving: Minutes = 270
     duration: Minutes = 45

@@ -12,6 +12,7 @@ with in-memory fakes. Conventions every adapter follows:
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol, Self
 
@@ -73,11 +74,11 @@ class CustomerRepository(Protocol):
         """One customer; raises ``NotFound``."""
         ...
 
-    def list(self, ids: Iterable[CustomerId] | None = None) -> list[Customer]:
+    def list(self, ids: Iterable[CustomerId] | None = None) -> builtins.list[Customer]:
         """Customers by id (all when ``ids`` is None)."""
         ...
 
-    def add_many(self, customers: Sequence[Customer]) -> list[Customer]:
+    def add_many(self, customers: Sequence[Customer]) -> builtins.list[Customer]:
         """Store new customers."""
         ...
 
@@ -176,7 +177,7 @@ class UserRepository(Protocol):
         """Store a new user."""
         ...
 
-    def list(self) -> list[User]:
+    def list(self) -> builtins.list[User]:
         """All users, by login."""
         ...
 
