@@ -29,7 +29,9 @@ class ValidationError(DispatcherError):
         The 1-based input row at fault (imports), if one.
     """
 
-    def __init__(self, message: str, *, field: str | None = None, row: int | None = None):
+    def __init__(
+        self, message: str, *, field: str | None = None, row: int | None = None
+    ):
         self.message = message
         self.field = field
         self.row = row

@@ -9,10 +9,12 @@ arrival, an outcome) are ``datetime`` values.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import NewType
+from typing import TYPE_CHECKING, NewType
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 DepotId = NewType("DepotId", int)
 VehicleId = NewType("VehicleId", int)

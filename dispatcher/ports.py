@@ -12,11 +12,11 @@ with in-memory fakes. Conventions every adapter follows:
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol, Self
 
 if TYPE_CHECKING:
+    import builtins
     import datetime as dt
     from types import TracebackType
 
