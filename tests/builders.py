@@ -1,4 +1,4 @@
-"""Small builders of domain values for tests: sensible defaults, override what matters."""
+"""Builders of domain values for tests: sensible defaults, override what matters."""
 
 from __future__ import annotations
 

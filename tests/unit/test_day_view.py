@@ -50,7 +50,8 @@ def test_orders_on_a_route_get_vehicle_sequence_and_eta(day_factory: Any) -> Non
     first, second, unplanned = by_ref["ORD-1"], by_ref["ORD-2"], by_ref["ORD-3"]
     assert (first.vehicle_name, first.sequence) == ("Van 1", 1)
     assert (second.vehicle_name, second.sequence) == ("Van 1", 2)
-    assert unplanned.vehicle_name is None and unplanned.eta is None
+    assert unplanned.vehicle_name is None
+    assert unplanned.eta is None
     # First stop: leave just in time for the 09:00 window.
     assert first.eta == pytest.approx(540)
     leg_km = haversine_km(first.customer.location, second.customer.location) * 1.3
@@ -86,5 +87,7 @@ def test_closed_orders_are_not_counted_as_unassigned(day_factory: Any) -> None:
 def test_an_empty_day() -> None:
     """A date without orders or plan gives empty lines and zero totals."""
     view = load_day(fake_uow_factory(), b.DAY)
-    assert view.lines == () and view.routes == ()
-    assert view.totals.km == 0 and view.plan_version == 0
+    assert view.lines == ()
+    assert view.routes == ()
+    assert view.totals.km == 0
+    assert view.plan_version == 0
