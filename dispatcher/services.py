@@ -1,0 +1,150 @@
+"""Use cases: each opens one unit of work, applies pure rules, records the change.
+
+Services are plain functions taking a ``UnitOfWorkFactory`` first. They validate
+before they write, write in one transaction, append a ``Change`` row for every
+mutation (the audit trail and the change feed), and return domain values.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from dispatcher.errors import ValidationError
+from dispatcher.model import Change, ChangeAction, Role, User, UserId
+from dispatcher.ports import NEW_ID
+from dispatcher.validation import validate_order
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from dispatcher.model import Order
+    from dispatcher.ports import UnitOfWork, UnitOfWorkFactory
+
+
+def _jsonable(value: Any) -> Any:
+    """A JSON-friendly copy of a domain value for the change log."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)
+        }
+    if isinstance(value, tuple | list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, frozenset | set):
+        return sorted(_jsonable(v) for v in value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def snapshot(value: Any) -> dict[str, object]:
+    """The fields of a domain value as a JSON-friendly dict."""
+    result = _jsonable(value)
+    assert isinstance(result, dict)
+    return result
+
+
+def record_change(
+    uow: UnitOfWork,
+    entity: str,
+    entity_id: object,
+    action: ChangeAction,
+    *,
+    before: object = None,
+    after: object = None,
+    plan_date: dt.date | None = None,
+) -> Change:
+    """Append one row to the change log inside the caller's unit of work."""
+    return uow.changes.add(
+        Change(
+            id=NEW_ID,
+            at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            user=uow.actor,
+            entity=entity,
+            entity_id=str(entity_id),
+            action=action,
+            plan_date=plan_date,
+            before=None if before is None else snapshot(before),
+            after=None if after is None else snapshot(after),
+        )
+    )
+
+
+def create_orders(
+    uow_factory: UnitOfWorkFactory, orders: Sequence[Order]
+) -> list[Order]:
+    """Store new orders, all or nothing.
+
+    Raises
+    ------
+    ValidationError
+        Naming the 1-based position (``row``) and field of the first bad order;
+        nothing is stored then.
+    """
+    with uow_factory() as uow:
+        customers = {
+            c.id: c for c in uow.customers.list({o.customer_id for o in orders})
+        }
+        for row, order in enumerate(orders, start=1):
+            customer = customers.get(order.customer_id)
+            if customer is None:
+                raise ValidationError(
+                    f"customer {order.customer_id} does not exist",
+                    field="customer",
+                    row=row,
+                )
+            try:
+                validate_order(order, customer)
+            except ValidationError as exc:
+                raise ValidationError(exc.message, field=exc.field, row=row) from None
+        stored = uow.orders.add_many(orders)
+        for order in stored:
+            record_change(
+                uow,
+                "order",
+                order.id,
+                ChangeAction.CREATE,
+                after=order,
+                plan_date=order.date,
+            )
+        uow.commit()
+    return stored
+
+
+def update_order(uow_factory: UnitOfWorkFactory, order: Order) -> Order:
+    """Save an edited order read at ``order.version``.
+
+    Raises
+    ------
+    ValidationError
+        If the edited order breaks a rule; nothing is saved.
+    ConcurrencyConflict
+        If someone else saved the order since it was read.
+    """
+    with uow_factory() as uow:
+        before = uow.orders.get(order.id)
+        validate_order(order, uow.customers.get(order.customer_id))
+        saved = uow.orders.update(order)
+        record_change(
+            uow,
+            "order",
+            order.id,
+            ChangeAction.UPDATE,
+            before=before,
+            after=saved,
+            plan_date=saved.date,
+        )
+        uow.commit()
+    return saved
+
+
+def ensure_user(uow_factory: UnitOfWorkFactory, login: str, role: Role) -> User:
+    """The user with ``login``, created with ``role`` if unknown."""
+    with uow_factory() as uow:
+        user = uow.users.by_login(login)
+        if user is None:
+            user = uow.users.add(User(UserId(NEW_ID), login, login, role))
+            record_change(uow, "user", user.id, ChangeAction.CREATE, after=user)
+            uow.commit()
+    return user
