@@ -1,0 +1,97 @@
+"""Sorting, free-text search and the status filter over the order table.
+
+Search matches every whitespace-separated term, case-insensitively, anywhere in
+the row (any column); the status filter is one of ``ORDER_FILTERS``. Sorting
+compares the source's ``SortRole`` values, with empty values (no ETA, no
+vehicle) kept at the bottom in either direction.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+
+from ui.models.order_filters import ALL_ORDERS
+from ui.models.roles import LineRole, SearchRole, SortRole
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QModelIndex, QPersistentModelIndex
+
+    from ui.models.order_filters import OrderFilter
+
+
+class OrderFilterProxyModel(QSortFilterProxyModel):
+    """The view's model of the order table: filtered and sortable."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._terms: tuple[str, ...] = ()
+        self._order_filter: OrderFilter = ALL_ORDERS
+        self.setSortRole(SortRole)
+        self.setDynamicSortFilter(True)
+
+    def search_text(self) -> str:
+        """The current search terms, joined by spaces."""
+        return " ".join(self._terms)
+
+    def set_search_text(self, text: str) -> None:
+        """Show only rows containing every word of ``text`` (any case, any column)."""
+        terms = tuple(text.casefold().split())
+        if terms != self._terms:
+            self._begin_filter_change()
+            self._terms = terms
+            self._end_filter_change()
+
+    def order_filter(self) -> OrderFilter:
+        """The current status filter."""
+        return self._order_filter
+
+    def set_order_filter(self, order_filter: OrderFilter) -> None:
+        """Show only rows the filter accepts."""
+        if order_filter != self._order_filter:
+            self._begin_filter_change()
+            self._order_filter = order_filter
+            self._end_filter_change()
+
+    # Qt 6.10 added begin/endFilterChange and deprecates invalidating by hand;
+    # Qt 6.9 (our oldest) only has invalidateRowsFilter.
+    def _begin_filter_change(self) -> None:
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+
+    def _end_filter_change(self) -> None:
+        if hasattr(self, "endFilterChange"):
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:  # pragma: no cover - Qt 6.9
+            self.invalidateRowsFilter()
+
+    def filterAcceptsRow(
+        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
+        """Rows that pass the status filter and contain every search term."""
+        source = self.sourceModel()
+        index = source.index(source_row, 0, source_parent)
+        if not self._order_filter.accepts(source.data(index, LineRole)):
+            return False
+        if not self._terms:
+            return True
+        haystack = source.data(index, SearchRole)
+        return all(term in haystack for term in self._terms)
+
+    def lessThan(
+        self,
+        source_left: QModelIndex | QPersistentModelIndex,
+        source_right: QModelIndex | QPersistentModelIndex,
+    ) -> bool:
+        """Compare real values; empty values sort last in both directions."""
+        left = source_left.data(SortRole)
+        right = source_right.data(SortRole)
+        if left is None or right is None:
+            # Qt sorts descending by swapping arguments, so the answer that keeps
+            # empty values last depends on the direction.
+            descending = self.sortOrder() == Qt.SortOrder.DescendingOrder
+            if left is None and right is None:
+                return False
+            return (left is None) == descending
+        return bool(left < right)

@@ -1,0 +1,401 @@
+"""The order table: one row per order of the day, from ``DayView.lines``.
+
+The model only adapts immutable ``OrderLine`` values: it holds no business
+rules and never talks to storage. Each column is described once in ``COLUMNS``
+(title, how to display, sort and explain a line), so display text, sorting and
+search cannot drift apart. Sorting uses ``SortRole`` (real minutes, kilograms,
+ranks), never the display strings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+
+from dispatcher.model import OrderKind, Priority, format_minutes
+from dispatcher.timing import effective_windows, required_skills
+from ui.models.badges import (
+    LATE_COLOR,
+    MUTED_COLOR,
+    PRIORITY_LABELS,
+    PRIORITY_RANK,
+    STATUS_DESCRIPTIONS,
+    STATUS_RANK,
+    status_badge,
+)
+from ui.models.roles import BadgeRole, IdRole, LineRole, SearchRole, SortRole
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from dispatcher.day_view import OrderLine
+    from dispatcher.model import OrderId
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class Column(IntEnum):
+    """The columns of the order table, in display order."""
+
+    REFERENCE = 0
+    CUSTOMER = 1
+    ADDRESS = 2
+    WINDOWS = 3
+    KG = 4
+    M3 = 5
+    PALLETS = 6
+    SERVICE = 7
+    PRIORITY = 8
+    SKILLS = 9
+    STATUS = 10
+    VEHICLE = 11
+    STOP = 12
+    ETA = 13
+    LATE = 14
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnSpec:
+    """How one column shows, sorts and explains an order line."""
+
+    title: str
+    header_tip: str
+    display: Callable[[OrderLine], str]
+    sort: Callable[[OrderLine], Any]
+    tooltip: Callable[[OrderLine], str] | None = None
+    numeric: bool = False
+    width_chars: int = 10
+    """A sensible initial width, in average characters."""
+
+
+def _amount(value: float) -> str:
+    """A demand amount without noise: blank for zero, no trailing ``.0``."""
+    if not value:
+        return ""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def _windows_text(line: OrderLine) -> str:
+    windows = effective_windows(line.order, line.customer)
+    return ", ".join(str(w) for w in windows) if windows else "closed"
+
+
+def _windows_sort(line: OrderLine) -> tuple[tuple[int, int], ...]:
+    return tuple((w.start, w.end) for w in effective_windows(line.order, line.customer))
+
+
+def _windows_tip(line: OrderLine) -> str:
+    source = (
+        "the order's own time windows"
+        if line.order.windows
+        else "the customer's receiving hours on this weekday"
+    )
+    return f"{_windows_text(line)}\nFrom {source}."
+
+
+def _skills_text(line: OrderLine) -> str:
+    return ", ".join(sorted(required_skills(line.order, line.customer)))
+
+
+def _reference_tip(line: OrderLine) -> str:
+    order = line.order
+    parts = [f"Order {order.reference} · {order.kind.value}"]
+    if order.attempt > 1:
+        parts.append(f"attempt {order.attempt}")
+    text = " · ".join(parts)
+    return f"{text}\n{order.notes}" if order.notes else text
+
+
+def _customer_tip(line: OrderLine) -> str:
+    customer = line.customer
+    contact = " · ".join(
+        part for part in (customer.contact_name, customer.phone, customer.email) if part
+    )
+    return "\n".join(part for part in (customer.name, contact, customer.notes) if part)
+
+
+def _vehicle_tip(line: OrderLine) -> str:
+    if line.vehicle_name is None:
+        return "Not on any route of this day."
+    return f"Stop {line.sequence} of {line.vehicle_name}."
+
+
+def _eta_text(line: OrderLine) -> str:
+    return format_minutes(line.eta) if line.eta is not None else ""
+
+
+def _late_minutes(line: OrderLine) -> int:
+    # Round up: a stop 0.2 min late is late, and must not show as "0".
+    return int(-(-line.lateness // 1)) if line.lateness > 0 else 0
+
+
+def _late_tip(line: OrderLine) -> str:
+    minutes = _late_minutes(line)
+    if not minutes:
+        return "On time." if line.eta is not None else ""
+    return f"Service starts {minutes} min after the last time window closes."
+
+
+def _kind_suffix(line: OrderLine) -> str:
+    return " (pickup)" if line.order.kind is OrderKind.PICKUP else ""
+
+
+COLUMNS: dict[Column, ColumnSpec] = {
+    Column.REFERENCE: ColumnSpec(
+        "Reference",
+        "The order's reference",
+        lambda line: line.order.reference + _kind_suffix(line),
+        lambda line: line.order.reference.casefold(),
+        _reference_tip,
+        width_chars=12,
+    ),
+    Column.CUSTOMER: ColumnSpec(
+        "Customer",
+        "The customer receiving the delivery",
+        lambda line: line.customer.name,
+        lambda line: line.customer.name.casefold(),
+        _customer_tip,
+        width_chars=22,
+    ),
+    Column.ADDRESS: ColumnSpec(
+        "Address",
+        "Where the vehicle goes",
+        lambda line: line.customer.address,
+        lambda line: line.customer.address.casefold(),
+        lambda line: line.customer.address,
+        width_chars=28,
+    ),
+    Column.WINDOWS: ColumnSpec(
+        "Time windows",
+        "When the customer accepts the delivery",
+        _windows_text,
+        _windows_sort,
+        _windows_tip,
+        width_chars=13,
+    ),
+    Column.KG: ColumnSpec(
+        "kg",
+        "Weight to deliver, in kilograms",
+        lambda line: _amount(line.order.demand.kg),
+        lambda line: line.order.demand.kg,
+        numeric=True,
+        width_chars=6,
+    ),
+    Column.M3: ColumnSpec(
+        "m³",
+        "Volume to deliver, in cubic metres",
+        lambda line: _amount(line.order.demand.m3),
+        lambda line: line.order.demand.m3,
+        numeric=True,
+        width_chars=5,
+    ),
+    Column.PALLETS: ColumnSpec(
+        "Pallets",
+        "Pallet places to deliver",
+        lambda line: _amount(line.order.demand.pallets),
+        lambda line: line.order.demand.pallets,
+        numeric=True,
+        width_chars=6,
+    ),
+    Column.SERVICE: ColumnSpec(
+        "Service",
+        "Minutes spent at the customer",
+        lambda line: f"{line.order.service_minutes} min",
+        lambda line: line.order.service_minutes,
+        numeric=True,
+        width_chars=7,
+    ),
+    Column.PRIORITY: ColumnSpec(
+        "Priority",
+        "How badly the order must be served today",
+        lambda line: PRIORITY_LABELS[line.order.priority],
+        lambda line: PRIORITY_RANK[line.order.priority],
+        width_chars=8,
+    ),
+    Column.SKILLS: ColumnSpec(
+        "Skills",
+        "What the vehicle needs (cold chain, tail-lift, ...)",
+        _skills_text,
+        lambda line: _skills_text(line).casefold(),
+        lambda line: _skills_text(line) or "No special vehicle needed.",
+        width_chars=12,
+    ),
+    Column.STATUS: ColumnSpec(
+        "Status",
+        "Where the order is in its lifecycle",
+        lambda line: status_badge(line.order.status).text,
+        lambda line: STATUS_RANK[line.order.status],
+        lambda line: STATUS_DESCRIPTIONS[line.order.status],
+        width_chars=11,
+    ),
+    Column.VEHICLE: ColumnSpec(
+        "Vehicle",
+        "The vehicle whose route serves the order",
+        lambda line: line.vehicle_name or "Unassigned",
+        lambda line: line.vehicle_name.casefold() if line.vehicle_name else None,
+        _vehicle_tip,
+        width_chars=11,
+    ),
+    Column.STOP: ColumnSpec(
+        "Stop",
+        "Position of the stop on its route",
+        lambda line: "" if line.sequence is None else str(line.sequence),
+        lambda line: line.sequence,
+        _vehicle_tip,
+        numeric=True,
+        width_chars=4,
+    ),
+    Column.ETA: ColumnSpec(
+        "ETA",
+        "Planned arrival at the customer",
+        _eta_text,
+        lambda line: line.eta,
+        lambda line: (
+            f"Planned arrival {_eta_text(line)}." if line.eta is not None else ""
+        ),
+        numeric=True,
+        width_chars=6,
+    ),
+    Column.LATE: ColumnSpec(
+        "Late",
+        "Minutes after the last time window closes",
+        lambda line: f"{_late_minutes(line)} min" if _late_minutes(line) else "",
+        lambda line: line.lateness,
+        _late_tip,
+        numeric=True,
+        width_chars=7,
+    ),
+}
+"""Every column's specification, keyed by column."""
+
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+class OrderTableModel(QAbstractTableModel):
+    """A read-only table over the order lines of one day."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._lines: tuple[OrderLine, ...] = ()
+        self._search_text: list[str] = []
+        self._rows_by_id: dict[OrderId, int] = {}
+        self._muted = QColor(MUTED_COLOR)
+        self._late = QColor(LATE_COLOR)
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._italic = QFont()
+        self._italic.setItalic(True)
+
+    # -- our API -----------------------------------------------------------------
+
+    def set_lines(self, lines: Sequence[OrderLine]) -> None:
+        """Replace every row (a bulk reload, so views reset)."""
+        self.beginResetModel()
+        self._lines = tuple(lines)
+        self._rows_by_id = {line.order.id: row for row, line in enumerate(self._lines)}
+        # Built once per reload: the search filter runs on every keystroke.
+        self._search_text = [
+            " ".join(spec.display(line) for spec in COLUMNS.values()).casefold()
+            for line in self._lines
+        ]
+        self.endResetModel()
+
+    def lines(self) -> tuple[OrderLine, ...]:
+        """The rows, in model order."""
+        return self._lines
+
+    def line(self, row: int) -> OrderLine:
+        """The line shown in ``row``."""
+        return self._lines[row]
+
+    def row_of(self, order_id: OrderId) -> int | None:
+        """The row of an order, or None if the day does not have it."""
+        return self._rows_by_id.get(order_id)
+
+    # -- Qt overrides ------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        """Rows under the root; table cells have no children."""
+        return 0 if parent.isValid() else len(self._lines)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        """Columns under the root; table cells have no children."""
+        return 0 if parent.isValid() else len(Column)
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        """Cells can be selected but not edited (edits go through services)."""
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        """Column titles, tips and alignment; rows have no header."""
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
+            return None
+        spec = COLUMNS[Column(section)]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return spec.title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return spec.header_tip
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _RIGHT if spec.numeric else _LEFT
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """The value of a cell for a role (see ``ui.models.roles``)."""
+        if not index.isValid() or not 0 <= index.row() < len(self._lines):
+            return None
+        line = self._lines[index.row()]
+        column = Column(index.column())
+        spec = COLUMNS[column]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return spec.display(line)
+        if role == SortRole:
+            return spec.sort(line)
+        if role == IdRole:
+            return line.order.id
+        if role == LineRole:
+            return line
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return spec.tooltip(line) if spec.tooltip else None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _RIGHT if spec.numeric else _LEFT
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._foreground(column, line)
+        if role == Qt.ItemDataRole.FontRole:
+            return self._font(column, line)
+        if role == BadgeRole and column == Column.STATUS:
+            return status_badge(line.order.status)
+        if role == SearchRole:
+            return self._search_text[index.row()]
+        return None
+
+    # -- helpers -----------------------------------------------------------------
+
+    def _foreground(self, column: Column, line: OrderLine) -> QColor | None:
+        if column == Column.LATE and line.lateness > 0:
+            return self._late
+        if column == Column.VEHICLE and line.vehicle_name is None:
+            return self._muted
+        if column == Column.PRIORITY and line.order.priority is Priority.OPTIONAL:
+            return self._muted
+        return None
+
+    def _font(self, column: Column, line: OrderLine) -> QFont | None:
+        if column == Column.LATE and line.lateness > 0:
+            return self._bold
+        if column == Column.PRIORITY and line.order.priority is Priority.MUST:
+            return self._bold
+        if column == Column.VEHICLE and line.vehicle_name is None:
+            return self._italic
+        return None

@@ -1,0 +1,1 @@
+"""Widgets that show the item models: tables, toolbars, delegates."""
