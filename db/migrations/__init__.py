@@ -1,0 +1,1 @@
+"""Alembic migrations of the Dispatcher schema (run through ``db.migrate``)."""
