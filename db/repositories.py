@@ -12,13 +12,14 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from itertools import islice
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlalchemy import delete, insert, select, update
 
 from db import mapping as m
 from db.errors import translating_methods
 from db.schema import (
+    Base,
     ChangeRow,
     CustomerHoursRow,
     CustomerRow,
@@ -61,12 +62,14 @@ if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Iterable, Iterator, Sequence
 
+    from sqlalchemy import Table
     from sqlalchemy.orm import Session
     from sqlalchemy.sql import Select
 
     from dispatcher.model import OrderStatus
 
 _T = TypeVar("_T")
+_R = TypeVar("_R", bound="Base")
 
 CHUNK = 900
 """Ids per ``IN (...)`` list: well below every backend's bound-parameter limit."""
@@ -78,30 +81,45 @@ def _chunks(items: Iterable[_T], size: int = CHUNK) -> Iterator[list[_T]]:
         yield chunk
 
 
+def _select(row_class: type[_R]) -> Select[_R]:
+    """SELECT every column of a table as plain records, not ORM objects.
+
+    The records have the attribute names of ``row_class`` (every attribute is
+    named like its column), so ``db.mapping`` reads both alike. Building them is
+    several times cheaper than identity-mapped ORM instances (15,000 orders:
+    0.6 s instead of 1.6 s), and they are never stale after a bulk UPDATE.
+    """
+    return cast("Select[_R]", select(row_class.__table__))
+
+
 class _Repository:
     """Shared plumbing: the session and a few bulk statements."""
 
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def _all(self, stmt: Select[_T]) -> list[_T]:
-        # Rows are always re-read from the database: bulk UPDATE statements do
-        # not refresh objects already in the session's identity map.
-        return list(
-            self._session.scalars(stmt.execution_options(populate_existing=True))
-        )
+    def _all(self, stmt: Select[_R]) -> list[_R]:
+        """The records a ``_select`` statement finds."""
+        return cast("list[_R]", self._session.execute(stmt).all())
 
-    def _insert(self, row_class: type[Any], values: Sequence[m.Values]) -> list[int]:
-        """Insert many rows in one statement; their new ids, in input order."""
+    def _insert(self, row_class: type[Base], values: Sequence[m.Values]) -> list[int]:
+        """Insert many rows in one statement; their new ids, in input order.
+
+        A Core INSERT ... RETURNING (batched by insertmanyvalues) skips the ORM's
+        per-object bookkeeping, which is most of the cost of a bulk load.
+        """
         if not values:
             return []
-        stmt = insert(row_class).returning(row_class.id, sort_by_parameter_order=True)
+        table = cast("Table", row_class.__table__)
+        stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
         return list(self._session.scalars(stmt, list(values)))
 
-    def _insert_no_ids(self, row_class: type[Any], values: Sequence[m.Values]) -> None:
+    def _insert_no_ids(self, row_class: type[Base], values: Sequence[m.Values]) -> None:
         """Insert many rows whose ids nobody needs (executemany)."""
         if values:
-            self._session.execute(insert(row_class), list(values))
+            self._session.execute(
+                insert(cast("Table", row_class.__table__)), list(values)
+            )
 
 
 @translating_methods
@@ -112,12 +130,12 @@ class SqlFleetRepository(_Repository):
         """All depots, by id."""
         return [
             m.depot_from_row(r)
-            for r in self._all(select(DepotRow).order_by(DepotRow.id))
+            for r in self._all(_select(DepotRow).order_by(DepotRow.id))
         ]
 
     def vehicles(self, *, active_only: bool = False) -> list[Vehicle]:
         """All vehicles (or only active ones), by id."""
-        stmt = select(VehicleRow).order_by(VehicleRow.id)
+        stmt = _select(VehicleRow).order_by(VehicleRow.id)
         if active_only:
             stmt = stmt.where(VehicleRow.active.is_(True))
         return [m.vehicle_from_row(r) for r in self._all(stmt)]
@@ -126,7 +144,7 @@ class SqlFleetRepository(_Repository):
         """All drivers, by id."""
         return [
             m.driver_from_row(r)
-            for r in self._all(select(DriverRow).order_by(DriverRow.id))
+            for r in self._all(_select(DriverRow).order_by(DriverRow.id))
         ]
 
     def add_depot(self, depot: Depot) -> Depot:
@@ -159,14 +177,14 @@ class SqlCustomerRepository(_Repository):
     def list(self, ids: Iterable[CustomerId] | None = None) -> list[Customer]:
         """Customers by id (all when ``ids`` is None)."""
         if ids is None:
-            rows = self._all(select(CustomerRow).order_by(CustomerRow.id))
-            hours = self._all(select(CustomerHoursRow))
+            rows = self._all(_select(CustomerRow).order_by(CustomerRow.id))
+            hours = self._all(_select(CustomerHoursRow))
         else:
             rows, hours = [], []
             for chunk in _chunks(set(ids)):
-                rows += self._all(select(CustomerRow).where(CustomerRow.id.in_(chunk)))
+                rows += self._all(_select(CustomerRow).where(CustomerRow.id.in_(chunk)))
                 hours += self._all(
-                    select(CustomerHoursRow).where(
+                    _select(CustomerHoursRow).where(
                         CustomerHoursRow.customer_id.in_(chunk)
                     )
                 )
@@ -220,12 +238,12 @@ class SqlOrderRepository(_Repository):
         self, where: Any, order_by: Sequence[Any] = (OrderRow.id,)
     ) -> list[Order]:
         """Orders matching a condition, with windows, in two queries."""
-        rows = self._all(select(OrderRow).where(where).order_by(*order_by))
+        rows = self._all(_select(OrderRow).where(where).order_by(*order_by))
         if not rows:
             return []
         windows = m.windows_by_order(
             self._all(
-                select(OrderWindowRow).where(
+                _select(OrderWindowRow).where(
                     OrderWindowRow.order_id.in_(select(OrderRow.id).where(where))
                 )
             )
@@ -320,7 +338,7 @@ class SqlPlanRepository(_Repository):
         if plan_row is None:
             return Plan(date=day)
         route_rows = self._all(
-            select(RouteRow).where(RouteRow.date == day).order_by(RouteRow.vehicle_id)
+            _select(RouteRow).where(RouteRow.date == day).order_by(RouteRow.vehicle_id)
         )
         stops = self._stops_by_route(day)
         routes = tuple(m.route_from_row(r, stops.get(r.id, ())) for r in route_rows)
@@ -337,7 +355,7 @@ class SqlPlanRepository(_Repository):
 
     def _stop_rows(self, day: dt.date) -> list[StopRow]:
         return self._all(
-            select(StopRow)
+            _select(StopRow)
             .where(
                 StopRow.route_id.in_(select(RouteRow.id).where(RouteRow.date == day))
             )
@@ -377,7 +395,7 @@ class SqlPlanRepository(_Repository):
 
         stored_routes = {
             r.vehicle_id: r
-            for r in self._all(select(RouteRow).where(RouteRow.date == plan.date))
+            for r in self._all(_select(RouteRow).where(RouteRow.date == plan.date))
         }
         stored_stops = self._stop_rows(plan.date)
         stop_of_order = {s.order_id: s for s in stored_stops}
@@ -589,7 +607,7 @@ class SqlOutcomeRepository(_Repository):
         """Outcomes of the given orders, oldest first."""
         rows: list[OutcomeRow] = []
         for chunk in _chunks(set(order_ids)):
-            rows += self._all(select(OutcomeRow).where(OutcomeRow.order_id.in_(chunk)))
+            rows += self._all(_select(OutcomeRow).where(OutcomeRow.order_id.in_(chunk)))
         rows.sort(key=lambda r: (r.at, r.id))
         return [m.outcome_from_row(r) for r in rows]
 
@@ -606,7 +624,7 @@ class SqlChangeRepository(_Repository):
     def since(self, change_id: int, limit: int = 1000) -> list[Change]:
         """Changes with an id above ``change_id``, oldest first."""
         stmt = (
-            select(ChangeRow)
+            _select(ChangeRow)
             .where(ChangeRow.id > change_id)
             .order_by(ChangeRow.id)
             .limit(limit)
@@ -616,7 +634,7 @@ class SqlChangeRepository(_Repository):
     def for_entity(self, entity: str, entity_id: str) -> list[Change]:
         """The history of one entity, oldest first."""
         stmt = (
-            select(ChangeRow)
+            _select(ChangeRow)
             .where(ChangeRow.entity == entity, ChangeRow.entity_id == entity_id)
             .order_by(ChangeRow.id)
         )
@@ -629,7 +647,7 @@ class SqlUserRepository(_Repository):
 
     def by_login(self, login: str) -> User | None:
         """The user with this login, if any."""
-        rows = self._all(select(UserRow).where(UserRow.login == login))
+        rows = self._all(_select(UserRow).where(UserRow.login == login))
         return m.user_from_row(rows[0]) if rows else None
 
     def add(self, user: User) -> User:
@@ -647,5 +665,5 @@ class SqlUserRepository(_Repository):
         """All users, by login."""
         return [
             m.user_from_row(r)
-            for r in self._all(select(UserRow).order_by(UserRow.login))
+            for r in self._all(_select(UserRow).order_by(UserRow.login))
         ]
