@@ -1,0 +1,253 @@
+"""The optimizer: problem in, solution out (pure; runs inside the solver process).
+
+``solve`` screens out orders no vehicle can serve, keeps locked routes as
+they are, warm-starts from the current plan, searches, and, when vehicles come
+first, runs a route-elimination phase: it repeatedly removes the smallest
+route and asks the search to fit its orders into the others with one vehicle
+fewer. A large fixed cost per vehicle alone rarely empties a route, because
+the local search has no move that removes a whole route at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING
+
+from dispatcher.optimize import ortools_backend
+from dispatcher.optimize.explain import explain_dropped, screen
+from dispatcher.optimize.params import SolveParams
+from dispatcher.optimize.solution import Status, make_solution
+from dispatcher.optimize.stop import AnyOf, MaxRuntime, Never
+from dispatcher.scheduling import schedule_route
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from dispatcher.optimize.ortools_backend import SearchResult
+    from dispatcher.optimize.params import ProgressSink
+    from dispatcher.optimize.problem import RoutingProblem
+    from dispatcher.optimize.solution import Solution
+    from dispatcher.optimize.stop import StopCriterion
+
+log = logging.getLogger(__name__)
+
+VARIANT_FIRST_SOLUTIONS = (
+    "PARALLEL_CHEAPEST_INSERTION",
+    "LOCAL_CHEAPEST_INSERTION",
+    "SAVINGS",
+)
+"""First-solution strategies of portfolio variants 1, 2, ... (variant 0 uses params)."""
+
+FIRST_PHASE_SHARE = 0.3
+"""Share of the budget for the first plan before route elimination starts."""
+
+
+def feasible_subsequence(
+    problem: RoutingProblem, vehicle: int, jobs: Sequence[int]
+) -> list[int]:
+    """A greedy subsequence of a route that breaks no rule (warm-start repair)."""
+    fleet = problem.vehicles[vehicle]
+    kept: list[int] = []
+    for j in jobs:
+        trial = [problem.jobs[k].stop for k in [*kept, j]]
+        sched = schedule_route(
+            fleet.spec, trial, problem.matrix, start_time=fleet.replan_start
+        )
+        if sched.feasible:
+            kept.append(j)
+    return kept
+
+
+def _params_for_variant(params: SolveParams) -> SolveParams:
+    if params.variant == 0:
+        return params
+    name = VARIANT_FIRST_SOLUTIONS[(params.variant - 1) % len(VARIANT_FIRST_SOLUTIONS)]
+    from dataclasses import replace
+
+    return replace(params, first_solution=name)
+
+
+def _dropped_key(problem: RoutingProblem, result: SearchResult) -> tuple[int, ...]:
+    """Dropped jobs counted by priority, most important first (lower is better)."""
+    from dispatcher.model import Priority
+
+    order = list(Priority)
+    counts = [0] * len(order)
+    for j in result.dropped:
+        counts[order.index(problem.jobs[j].priority)] += 1
+    return tuple(counts)
+
+
+class _Search:
+    """Runs the phases of one solve against one clock and stop criterion."""
+
+    def __init__(
+        self,
+        problem: RoutingProblem,
+        params: SolveParams,
+        progress: ProgressSink | None,
+        stop: StopCriterion,
+    ) -> None:
+        self.problem, self.params, self.progress = problem, params, progress
+        self.started = time.perf_counter()
+        self.deadline = self.started + params.time_limit
+        self.stop = stop
+        self.solutions = 0
+
+    def remaining(self) -> float:
+        return self.deadline - time.perf_counter()
+
+    def run(
+        self,
+        vehicles: Sequence[int],
+        jobs: Sequence[int],
+        budget: float,
+        initial: Mapping[int, Sequence[int]] | None,
+        phase: str,
+    ) -> SearchResult | None:
+        budget = max(0.05, min(budget, self.remaining()))
+        result = ortools_backend.search(
+            self.problem,
+            self.params,
+            vehicles=vehicles,
+            jobs=jobs,
+            budget=budget,
+            initial=initial,
+            stop=AnyOf(self.stop, MaxRuntime(budget)),
+            progress=self.progress,
+            phase=phase,
+            clock_start=self.started,
+        )
+        if result is not None:
+            self.solutions += result.solutions
+        return result
+
+    def eliminate_routes(
+        self, best: SearchResult, vehicles: Sequence[int], jobs: Sequence[int]
+    ) -> SearchResult:
+        """Try to serve the same orders with one vehicle fewer, until time runs out."""
+        problem = self.problem
+        while self.remaining() > 0.2 and not self.stop():
+            used = sorted(best.sequences, key=lambda v: len(best.sequences[v]))
+            if len(used) <= 1:
+                break
+            improved = False
+            for victim in used[:2]:
+                kept = [v for v in vehicles if v in best.sequences and v != victim]
+                initial = {v: best.sequences[v] for v in kept}
+                budget = max(self.remaining() / 3.0, 0.5)
+                trial = self.run(kept, jobs, budget, initial, "eliminate")
+                if trial is not None and _dropped_key(problem, trial) <= _dropped_key(
+                    problem, best
+                ):
+                    log.debug("route eliminated: %d vehicles", len(trial.sequences))
+                    best, improved = trial, True
+                    break
+                if self.remaining() <= 0.2 or self.stop():
+                    break
+            if not improved:
+                break
+        if self.remaining() > 0.2 and not self.stop():
+            kept = list(best.sequences)
+            polished = self.run(
+                kept, jobs, self.remaining(), dict(best.sequences), "polish"
+            )
+            if polished is not None and (
+                _dropped_key(problem, polished),
+                polished.objective,
+            ) <= (_dropped_key(problem, best), best.objective):
+                best = polished
+        return best
+
+
+def solve(
+    problem: RoutingProblem,
+    params: SolveParams | None = None,
+    *,
+    progress: ProgressSink | None = None,
+    stop: StopCriterion | None = None,
+) -> Solution:
+    """Plan the problem's jobs on its vehicles.
+
+    Parameters
+    ----------
+    problem
+        The snapshot to plan.
+    params
+        Search settings (time limit, strategies, portfolio variant).
+    progress
+        Receives throttled progress reports.
+    stop
+        Polled during the search; True ends it with the best plan so far.
+
+    Returns
+    -------
+    Solution
+        Timed routes, unassigned orders with reasons, KPIs.
+    """
+    params = _params_for_variant(params or SolveParams())
+    search = _Search(problem, params, progress, stop or Never())
+    impossible = screen(problem)
+    locked = [v for v, fleet in enumerate(problem.vehicles) if fleet.locked]
+    locked_jobs = {j for v in locked for j in problem.vehicles[v].current}
+    vehicles = [v for v in range(len(problem.vehicles)) if v not in locked]
+    jobs = [
+        j
+        for j in range(len(problem.jobs))
+        if j not in locked_jobs and j not in impossible
+    ]
+    initial = {
+        v: feasible_subsequence(problem, v, [j for j in fleet.current if j in jobs])
+        for v, fleet in enumerate(problem.vehicles)
+        if v in vehicles and fleet.current
+    }
+    eliminate = problem.objective.minimize_vehicles and params.route_elimination
+    budget = params.time_limit * (FIRST_PHASE_SHARE if eliminate else 1.0)
+    result = search.run(vehicles, jobs, budget, initial or None, "construct")
+    if result is not None and eliminate:
+        result = search.eliminate_routes(result, vehicles, jobs)
+    sequences: dict[int, Sequence[int]] = {
+        v: problem.vehicles[v].current for v in locked
+    }
+    departures: dict[int, float] = {}
+    dropped: Sequence[int] = jobs
+    if result is not None:
+        sequences.update(result.sequences)
+        departures = _departures_to_keep(problem, result)
+        dropped = result.dropped
+    unassigned = [*impossible.values(), *explain_dropped(problem, dropped, sequences)]
+    cancelled = search.stop() and search.remaining() > 0
+    status = Status.CANCELLED if cancelled else Status.SOLVED
+    if result is None:
+        status = Status.NO_SOLUTION
+    return make_solution(
+        problem,
+        sequences,
+        departures=departures,
+        unassigned=unassigned,
+        status=status,
+        objective=float(result.objective) if result else float("inf"),
+        elapsed=time.perf_counter() - search.started,
+        solutions_found=search.solutions,
+    )
+
+
+def _departures_to_keep(
+    problem: RoutingProblem, result: SearchResult
+) -> dict[int, float]:
+    """The search's departure times, where they matter (duration limits, hourly cost).
+
+    Elsewhere the scheduler's own rule (leave so as not to wait at the first
+    stop) gives the same stop times and is what the route board shows.
+    """
+    keep = {}
+    for v, departure in result.departures.items():
+        spec = problem.vehicles[v].spec
+        if (
+            spec.max_duration is not None
+            or spec.cost_per_hour
+            or problem.objective.balance
+        ):
+            keep[v] = departure
+    return keep
