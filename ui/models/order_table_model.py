@@ -68,8 +68,8 @@ class ColumnSpec:
     sort: Callable[[OrderLine], Any]
     tooltip: Callable[[OrderLine], str] | None = None
     numeric: bool = False
-    width_chars: int = 10
-    """A sensible initial width, in average characters."""
+    sample: str = ""
+    """A typical widest value: sizes the column on first start."""
 
 
 def _amount(value: float) -> str:
@@ -151,7 +151,7 @@ COLUMNS: dict[Column, ColumnSpec] = {
         lambda line: line.order.reference + _kind_suffix(line),
         lambda line: line.order.reference.casefold(),
         _reference_tip,
-        width_chars=12,
+        sample="ORD-000000",
     ),
     Column.CUSTOMER: ColumnSpec(
         "Customer",
@@ -159,7 +159,7 @@ COLUMNS: dict[Column, ColumnSpec] = {
         lambda line: line.customer.name,
         lambda line: line.customer.name.casefold(),
         _customer_tip,
-        width_chars=22,
+        sample="Boulangerie Martin",
     ),
     Column.ADDRESS: ColumnSpec(
         "Address",
@@ -167,7 +167,7 @@ COLUMNS: dict[Column, ColumnSpec] = {
         lambda line: line.customer.address,
         lambda line: line.customer.address.casefold(),
         lambda line: line.customer.address,
-        width_chars=28,
+        sample="128 Avenue Jean Jaurès, 69007 Lyon",
     ),
     Column.WINDOWS: ColumnSpec(
         "Time windows",
@@ -175,7 +175,7 @@ COLUMNS: dict[Column, ColumnSpec] = {
         _windows_text,
         _windows_sort,
         _windows_tip,
-        width_chars=13,
+        sample="08:00–12:00, 14:00",
     ),
     Column.KG: ColumnSpec(
         "kg",
@@ -183,7 +183,7 @@ COLUMNS: dict[Column, ColumnSpec] = {
         lambda line: _amount(line.order.demand.kg),
         lambda line: line.order.demand.kg,
         numeric=True,
-        width_chars=6,
+        sample="1,000",
     ),
     Column.M3: ColumnSpec(
         "m³",
@@ -191,7 +191,7 @@ COLUMNS: dict[Column, ColumnSpec] = {
         lambda line: _amount(line.order.demand.m3),
         lambda line: line.order.demand.m3,
         numeric=True,
-        width_chars=5,
+        sample="10.5",
     ),
     Column.PALLETS: ColumnSpec(
         "Pallets",
@@ -199,7 +199,7 @@ COLUMNS: dict[Column, ColumnSpec] = {
         lambda line: _amount(line.order.demand.pallets),
         lambda line: line.order.demand.pallets,
         numeric=True,
-        width_chars=6,
+        sample="10",
     ),
     Column.SERVICE: ColumnSpec(
         "Service",
@@ -207,14 +207,14 @@ COLUMNS: dict[Column, ColumnSpec] = {
         lambda line: f"{line.order.service_minutes} min",
         lambda line: line.order.service_minutes,
         numeric=True,
-        width_chars=7,
+        sample="60 min",
     ),
     Column.PRIORITY: ColumnSpec(
         "Priority",
         "How badly the order must be served today",
         lambda line: PRIORITY_LABELS[line.order.priority],
         lambda line: PRIORITY_RANK[line.order.priority],
-        width_chars=8,
+        sample="Optional",
     ),
     Column.SKILLS: ColumnSpec(
         "Skills",
@@ -222,7 +222,7 @@ COLUMNS: dict[Column, ColumnSpec] = {
         _skills_text,
         lambda line: _skills_text(line).casefold(),
         lambda line: _skills_text(line) or "No special vehicle needed.",
-        width_chars=12,
+        sample="cold_chain, adr",
     ),
     Column.STATUS: ColumnSpec(
         "Status",
@@ -230,7 +230,7 @@ COLUMNS: dict[Column, ColumnSpec] = {
         lambda line: status_badge(line.order.status).text,
         lambda line: STATUS_RANK[line.order.status],
         lambda line: STATUS_DESCRIPTIONS[line.order.status],
-        width_chars=11,
+        sample="Dispatched",
     ),
     Column.VEHICLE: ColumnSpec(
         "Vehicle",
@@ -238,7 +238,7 @@ COLUMNS: dict[Column, ColumnSpec] = {
         lambda line: line.vehicle_name or "Unassigned",
         lambda line: line.vehicle_name.casefold() if line.vehicle_name else None,
         _vehicle_tip,
-        width_chars=11,
+        sample="Unassigned",
     ),
     Column.STOP: ColumnSpec(
         "Stop",
@@ -247,7 +247,7 @@ COLUMNS: dict[Column, ColumnSpec] = {
         lambda line: line.sequence,
         _vehicle_tip,
         numeric=True,
-        width_chars=4,
+        sample="99",
     ),
     Column.ETA: ColumnSpec(
         "ETA",
@@ -258,7 +258,7 @@ COLUMNS: dict[Column, ColumnSpec] = {
             f"Planned arrival {_eta_text(line)}." if line.eta is not None else ""
         ),
         numeric=True,
-        width_chars=6,
+        sample="00:00",
     ),
     Column.LATE: ColumnSpec(
         "Late",
@@ -267,7 +267,7 @@ COLUMNS: dict[Column, ColumnSpec] = {
         lambda line: line.lateness,
         _late_tip,
         numeric=True,
-        width_chars=7,
+        sample="100 min",
     ),
 }
 """Every column's specification, keyed by column."""

@@ -1,0 +1,160 @@
+"""The composition root of the desktop app: Qt application, database, main window.
+
+This is the one ``ui`` module that wires storage (``db``) into the screens: it
+opens the database, hands the main window a ``load_day`` bound to the
+database's units of work, and runs the event loop. Everything else in ``ui``
+only sees ``dispatcher`` values.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import getpass
+import logging
+import sys
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from db.database import open_database, sqlite_path
+from db.engine import parse_url
+from dispatcher import __version__
+from dispatcher.day_view import load_day
+from dispatcher.errors import StorageError
+from ui.assets import icon, stylesheet
+from ui.main_window import APP_NAME, MainWindow
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Sequence
+
+    from PySide6.QtCore import QSettings
+
+    from db.database import Database
+
+log = logging.getLogger(__name__)
+
+ORGANIZATION = "Dispatcher"
+"""Organisation name under which QSettings stores the layout."""
+
+
+def prepare_qt() -> None:
+    """Import QtWebEngine (if installed) before any QApplication exists, as Qt needs."""
+    with contextlib.suppress(ImportError):
+        import PySide6.QtWebEngineWidgets  # noqa: F401
+
+
+def create_application(argv: Sequence[str] | None = None) -> QApplication:
+    """The process's QApplication, configured with our names, icon and theme.
+
+    An existing instance (tests, an embedding host) is configured and reused.
+    """
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        app = existing
+    else:
+        prepare_qt()
+        app = QApplication(list(argv) if argv is not None else sys.argv[:1])
+    configure_application(app)
+    return app
+
+
+def configure_application(app: QApplication) -> None:
+    """Names (for QSettings), window icon, the Fusion style, palette and style sheet."""
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    QGuiApplication.setDesktopFileName("dispatcher")
+    app.setWindowIcon(icon("app"))
+    app.setStyle("Fusion")
+    app.setPalette(light_palette())
+    app.setStyleSheet(stylesheet("app"))
+
+
+def light_palette() -> QPalette:
+    """The light palette the style sheet is designed for, whatever the desktop uses."""
+    palette = QPalette()
+    colors = {
+        QPalette.ColorRole.Window: "#f5f7fa",
+        QPalette.ColorRole.WindowText: "#1f2933",
+        QPalette.ColorRole.Base: "#ffffff",
+        QPalette.ColorRole.AlternateBase: "#f7f9fb",
+        QPalette.ColorRole.Text: "#1f2933",
+        QPalette.ColorRole.PlaceholderText: "#8a94a3",
+        QPalette.ColorRole.Button: "#ffffff",
+        QPalette.ColorRole.ButtonText: "#1f2933",
+        QPalette.ColorRole.Highlight: "#0b5c99",
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.ToolTipBase: "#1f2933",
+        QPalette.ColorRole.ToolTipText: "#ffffff",
+        QPalette.ColorRole.Link: "#0b5c99",
+        QPalette.ColorRole.Mid: "#cfd7e1",
+        QPalette.ColorRole.Dark: "#a9b6c6",
+        QPalette.ColorRole.Light: "#ffffff",
+    }
+    for role, color in colors.items():
+        palette.setColor(role, QColor(color))
+    for role in (
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.ButtonText,
+    ):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#9aa5b1"))
+    return palette
+
+
+def current_actor() -> str:
+    """The OS login of whoever runs the app, stamped on their changes."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (some containers)
+        return "unknown"
+
+
+def database_display_name(database: Database) -> str:
+    """A short name of the database for the title: the file name, else the URL."""
+    path = sqlite_path(parse_url(database.url)) if database.is_sqlite else None
+    return path.name if path is not None else database.url
+
+
+def build_main_window(
+    database: Database, *, settings: QSettings | None = None
+) -> MainWindow:
+    """The main window reading days from ``database``."""
+    return MainWindow(
+        functools.partial(load_day, database.uow_factory),
+        source_name=database_display_name(database),
+        settings=settings,
+    )
+
+
+def run_app(
+    url: str,
+    *,
+    day: dt.date,
+    argv: Sequence[str] | None = None,
+    actor: str | None = None,
+) -> int:
+    """Open ``url``, show the main window on ``day`` and run until it closes.
+
+    Returns
+    -------
+    int
+        The process exit code: 0 normally, 2 if the database cannot be used.
+    """
+    app = create_application(argv)
+    try:
+        database = open_database(url, actor=actor or current_actor())
+    except StorageError as exc:
+        print(f"dispatcher: {exc}", file=sys.stderr)
+        QMessageBox.critical(None, APP_NAME, str(exc))
+        return 2
+    try:
+        window = build_main_window(database)
+        window.show_day(day)
+        window.show()
+        return app.exec()
+    finally:
+        database.dispose()

@@ -1,0 +1,123 @@
+"""``dispatcher snapshots --out DIR``: render the main window to PNG files.
+
+Runs Qt offscreen (no display needed), opens ``--db`` or today's demo database,
+and writes ``main-window.png``: for the README, for reviewing the look of a
+change, and as a smoke test of the whole GUI stack.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from db.database import open_database
+from db.engine import resolve_url
+from dispatcher.errors import ValidationError
+from ui.cli.gui_command import ensure_demo_database
+
+DEFAULT_SIZE = "1600x900"
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``snapshots`` sub-command."""
+    parser = subparsers.add_parser(
+        "snapshots",
+        help="render the main window to PNG files, offscreen",
+        description="Render the main window to PNG files without a display. "
+        "Uses today's demo database unless --db is given.",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        help="folder to write the PNG files to (created if missing)",
+    )
+    # SUPPRESS keeps the top-level ``dispatcher --db URL snapshots`` working.
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="database to show (default: today's demo database)",
+    )
+    parser.add_argument(
+        "--date",
+        type=dt.date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="day to show (default: today)",
+    )
+    parser.add_argument(
+        "--size",
+        default=DEFAULT_SIZE,
+        metavar="WxH",
+        help=f"window size in pixels (default: {DEFAULT_SIZE})",
+    )
+    parser.set_defaults(handler=run)
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``1440x860`` as a (width, height) pair.
+
+    Raises
+    ------
+    ValidationError
+        If the text is not two positive whole numbers joined by ``x``.
+    """
+    width, sep, height = text.lower().partition("x")
+    if not (
+        sep and width.isdigit() and height.isdigit() and int(width) and int(height)
+    ):
+        raise ValidationError(
+            f"'{text}' is not a window size; write it as WIDTHxHEIGHT, e.g. 1440x860.",
+            field="--size",
+        )
+    return int(width), int(height)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Render the snapshots and print where they went."""
+    size = parse_size(args.size)
+    day = args.date or dt.date.today()
+    url = resolve_url(args.db) if args.db else ensure_demo_database(day)
+    for path in render_snapshots(url, day, args.out, size=size):
+        print(path)
+    return 0
+
+
+def render_snapshots(
+    url: str, day: dt.date, out: Path, *, size: tuple[int, int] = (1600, 900)
+) -> list[Path]:
+    """Render the main window on ``day`` of ``url`` into ``out``; the files written."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSettings
+
+    from ui.app import build_main_window, create_application, current_actor
+
+    app = create_application()
+    out.mkdir(parents=True, exist_ok=True)
+    database = open_database(url, actor=current_actor())
+    try:
+        with tempfile.TemporaryDirectory() as scratch:
+            # A throw-away settings file: the user's saved layout must not leak
+            # into the pictures, nor the pictures' layout into the user's.
+            settings = QSettings(
+                str(Path(scratch) / "snapshots.ini"), QSettings.Format.IniFormat
+            )
+            window = build_main_window(database, settings=settings)
+            window.resize(*size)
+            window.show_day(day)
+            window.show()
+            app.processEvents()
+            target = out / "main-window.png"
+            if not window.grab().save(str(target)):
+                raise OSError(f"could not write {target}")
+            window.close()
+            window.deleteLater()
+            app.processEvents()
+    finally:
+        database.dispose()
+    return [target]

@@ -1,0 +1,128 @@
+"""The order table view: sortable, multi-select rows with sensible column widths.
+
+The view knows nothing about where rows come from; it shows whatever proxy it
+is given and reports the selected order ids.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+from ui.models.order_table_model import COLUMNS, Column
+from ui.models.roles import IdRole
+from ui.views.delegates import BADGE_EXTRA_WIDTH, BadgeDelegate
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QAbstractItemModel, QItemSelection
+
+    from dispatcher.model import OrderId
+
+_STRETCH_COLUMN = Column.ADDRESS
+"""The column that takes up the spare width, so the table fills the window."""
+
+_CELL_PADDING = 24
+"""Padding of a cell: 8 px a side in the style sheet plus the style's text margins."""
+
+_SORT_ARROW = 8
+"""Room for the header's sort indicator."""
+
+
+class OrderTableView(QTableView):
+    """A table of orders: one full row selected at a time or many with Ctrl/Shift."""
+
+    sig_selection_changed = Signal(list)
+    """The selected orders changed.
+
+    Parameters
+    ----------
+    order_ids : list[OrderId]
+        The ids of the selected rows, top to bottom.
+    """
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("orderTable")
+        self.setSortingEnabled(True)
+        self.setAlternatingRowColors(True)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setCornerButtonEnabled(False)
+        self._badges = BadgeDelegate(self)
+        self.setItemDelegateForColumn(Column.STATUS, self._badges)
+        vertical = self.verticalHeader()
+        vertical.setVisible(False)
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(self.fontMetrics().height() + 14)
+        header = self.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(False)
+        header.setDefaultAlignment(
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        )
+        header.setMinimumSectionSize(36)
+        header.setSortIndicatorShown(True)
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:
+        """Show ``model`` and size the columns for it."""
+        old = self.selectionModel()
+        super().setModel(model)
+        if old is not None:
+            old.deleteLater()
+        selection = self.selectionModel()
+        if selection is not None:
+            selection.selectionChanged.connect(self._on_selection_changed)
+        if model is not None:
+            self.apply_default_widths()
+            self.sortByColumn(Column.REFERENCE, Qt.SortOrder.AscendingOrder)
+
+    def apply_default_widths(self) -> None:
+        """Fit each column to its sample value and title; the address takes the rest."""
+        cells = self.fontMetrics()
+        header = self.horizontalHeader()
+        titles = header.fontMetrics()
+        for column, spec in COLUMNS.items():
+            content = max(
+                cells.horizontalAdvance(spec.sample),
+                titles.horizontalAdvance(spec.title) + _SORT_ARROW,
+            )
+            if column == Column.STATUS:
+                content += BADGE_EXTRA_WIDTH
+            header.resizeSection(column, content + _CELL_PADDING)
+        header.setSectionResizeMode(_STRETCH_COLUMN, QHeaderView.ResizeMode.Stretch)
+
+    def save_state(self) -> QByteArray:
+        """The header's layout (order, widths, sort) to remember between runs."""
+        return self.horizontalHeader().saveState()
+
+    def restore_state(self, state: QByteArray) -> bool:
+        """Restore a layout from ``save_state``; False (and defaults) if unusable."""
+        header = self.horizontalHeader()
+        if state.isEmpty() or not header.restoreState(state):
+            return False
+        if header.count() != len(Column):  # saved by a version with other columns
+            self.apply_default_widths()
+            return False
+        return True
+
+    def selected_order_ids(self) -> list[OrderId]:
+        """The ids of the selected rows, top to bottom."""
+        selection = self.selectionModel()
+        if selection is None:
+            return []
+        rows = sorted(selection.selectedRows(), key=lambda index: index.row())
+        return [index.data(IdRole) for index in rows]
+
+    def _on_selection_changed(
+        self, _selected: QItemSelection, _deselected: QItemSelection
+    ) -> None:
+        self.sig_selection_changed.emit(self.selected_order_ids())
