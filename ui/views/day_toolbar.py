@@ -122,7 +122,7 @@ class DayToolBar(QToolBar):
         self.search_edit.addAction(
             icon("search"), QLineEdit.ActionPosition.LeadingPosition
         )
-        self.search_edit.setMinimumWidth(280)
+        self.search_edit.setMinimumWidth(200)
         self.search_edit.setMaximumWidth(420)
 
         self.addAction(self.previous_action)
