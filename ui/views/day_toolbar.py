@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QSizePolicy,
     QToolBar,
+    QToolButton,
     QWidget,
 )
 
@@ -143,7 +144,7 @@ class DayToolBar(QToolBar):
         # Icon-only buttons for the arrows keep the date visually in the middle.
         for action in (self.previous_action, self.next_action):
             button = self.widgetForAction(action)
-            if button is not None:
+            if isinstance(button, QToolButton):
                 button.setProperty("iconOnly", True)
                 button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         self._connect_signals()
