@@ -9,14 +9,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView
 
 from ui.models.order_table_model import COLUMNS, Column
 from ui.models.roles import IdRole
 from ui.views.delegates import BADGE_EXTRA_WIDTH, BadgeDelegate
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QAbstractItemModel, QItemSelection
+    from PySide6.QtCore import QAbstractItemModel, QItemSelection, QPoint
 
     from dispatcher.model import OrderId
 
@@ -71,6 +71,8 @@ class OrderTableView(QTableView):
         )
         header.setMinimumSectionSize(36)
         header.setSortIndicatorShown(True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._on_header_menu_requested)
 
     def setModel(self, model: QAbstractItemModel | None) -> None:
         """Show ``model`` and size the columns for it."""
@@ -100,6 +102,35 @@ class OrderTableView(QTableView):
             header.resizeSection(column, content + _CELL_PADDING)
         header.setSectionResizeMode(_STRETCH_COLUMN, QHeaderView.ResizeMode.Stretch)
 
+    def column_menu(self) -> QMenu:
+        """A menu of checkable column titles that shows or hides the columns."""
+        menu = QMenu("Columns", self)
+        header = self.horizontalHeader()
+        for column, spec in COLUMNS.items():
+            action = menu.addAction(spec.title)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            # Keep one column: a table without columns cannot get its menu back.
+            action.setEnabled(column != Column.REFERENCE)
+            action.toggled.connect(
+                lambda visible, c=column: self.set_column_visible(c, visible)
+            )
+        menu.addSeparator()
+        menu.addAction("Reset columns", self.reset_columns)
+        return menu
+
+    def set_column_visible(self, column: Column, visible: bool) -> None:
+        """Show or hide one column (remembered with the header's state)."""
+        self.horizontalHeader().setSectionHidden(column, not visible)
+
+    def reset_columns(self) -> None:
+        """Every column visible, in its designed order and width."""
+        header = self.horizontalHeader()
+        for column in Column:
+            header.setSectionHidden(column, False)
+            header.moveSection(header.visualIndex(column), column)
+        self.apply_default_widths()
+
     def save_state(self) -> QByteArray:
         """The header's layout (order, widths, sort) to remember between runs."""
         return self.horizontalHeader().saveState()
@@ -121,6 +152,11 @@ class OrderTableView(QTableView):
             return []
         rows = sorted(selection.selectedRows(), key=lambda index: index.row())
         return [index.data(IdRole) for index in rows]
+
+    def _on_header_menu_requested(self, pos: QPoint) -> None:
+        menu = self.column_menu()
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.horizontalHeader().mapToGlobal(pos))
 
     def _on_selection_changed(
         self, _selected: QItemSelection, _deselected: QItemSelection
