@@ -19,7 +19,6 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from db.database import open_database, sqlite_path
-from db.engine import parse_url
 from dispatcher import __version__
 from dispatcher.day_view import load_day
 from dispatcher.errors import StorageError
@@ -115,7 +114,7 @@ def current_actor() -> str:
 
 def database_display_name(database: Database) -> str:
     """A short name of the database for the title: the file name, else the URL."""
-    path = sqlite_path(parse_url(database.url)) if database.is_sqlite else None
+    path = sqlite_path(database.engine.url) if database.is_sqlite else None
     return path.name if path is not None else database.url
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 from typing import TYPE_CHECKING
 
 import pytest
@@ -17,6 +18,8 @@ with contextlib.suppress(ImportError):
 
 from PySide6.QtCore import QSettings
 
+from db.database import open_database
+from db.engine import sqlite_url
 from dispatcher.day_view import DayTotals, DayView, OrderLine
 from dispatcher.model import (
     CustomerId,
@@ -24,14 +27,23 @@ from dispatcher.model import (
     OrderId,
     OrderKind,
     OrderStatus,
+    Plan,
     Priority,
+    Route,
+    RouteId,
+    Stop,
+    StopId,
     TimeWindow,
 )
+from dispatcher.ports import NEW_ID
 from tests import builders as b
+from tests.integration import seed
 
 if TYPE_CHECKING:
-    import datetime as dt
+    from collections.abc import Iterator
     from pathlib import Path
+
+    from db.database import Database
 
 
 def make_lines() -> tuple[OrderLine, ...]:
@@ -145,3 +157,21 @@ def lines() -> tuple[OrderLine, ...]:
 def settings(tmp_path: Path) -> QSettings:
     """A settings file of this test only, so tests never touch the user's."""
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[Database]:
+    """A SQLite file: 5 orders on ``b.DAY`` (2 on Van 1's route), 1 the day after."""
+    db = open_database(sqlite_url(tmp_path / "depot-east.sqlite3"), actor="tester")
+    with db.uow_factory() as uow:
+        van, _ = seed.fleet(uow, vehicles=2)
+        _, orders = seed.orders(uow, 5)
+        seed.orders(uow, 1, b.DAY + dt.timedelta(days=1))
+        stops = tuple(
+            Stop(StopId(NEW_ID), order.id, seq)
+            for seq, order in enumerate(orders[:2], 1)
+        )
+        uow.plans.save(Plan(b.DAY, (Route(RouteId(NEW_ID), b.DAY, van.id, stops),)))
+        uow.commit()
+    yield db
+    db.dispose()

@@ -2,46 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
-import pytest
 from PySide6.QtWidgets import QApplication
 
-from db.database import open_database
 from db.engine import sqlite_url
-from dispatcher.model import Plan, Route, RouteId, Stop, StopId
-from dispatcher.ports import NEW_ID
 from tests import builders as b
-from tests.integration import seed
 from ui import app as ui_app
 from ui.models.order_table_model import Column
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from pathlib import Path
 
+    import pytest
     from PySide6.QtCore import QSettings
 
     from db.database import Database
-
-
-@pytest.fixture
-def database(tmp_path: Path) -> Iterator[Database]:
-    """A SQLite file: 5 orders on ``b.DAY`` (2 on Van 1's route), 1 the day after."""
-    db = open_database(sqlite_url(tmp_path / "depot-east.sqlite3"), actor="tester")
-    with db.uow_factory() as uow:
-        van, _ = seed.fleet(uow, vehicles=2)
-        _, orders = seed.orders(uow, 5)
-        seed.orders(uow, 1, b.DAY + dt.timedelta(days=1))
-        stops = tuple(
-            Stop(StopId(NEW_ID), order.id, seq)
-            for seq, order in enumerate(orders[:2], 1)
-        )
-        uow.plans.save(Plan(b.DAY, (Route(RouteId(NEW_ID), b.DAY, van.id, stops),)))
-        uow.commit()
-    yield db
-    db.dispose()
 
 
 def test_window_shows_the_orders_stored_for_the_day(
