@@ -28,6 +28,7 @@ from ui.main_window import APP_NAME, MainWindow
 if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Sequence
+    from types import TracebackType
 
     from PySide6.QtCore import QSettings
 
@@ -129,6 +130,30 @@ def build_main_window(
     )
 
 
+def install_excepthook() -> None:
+    """Log unexpected errors and tell the user, instead of dying silently.
+
+    Qt calls Python slots from C++, so an exception in a slot never reaches
+    our code; it goes to ``sys.excepthook``, which we point here.
+    """
+
+    def hook(
+        kind: type[BaseException], error: BaseException, trace: TracebackType | None
+    ) -> None:
+        log.critical("Unexpected error", exc_info=(kind, error, trace))
+        if QApplication.instance() is not None and not isinstance(
+            error, KeyboardInterrupt
+        ):
+            QMessageBox.critical(
+                None,
+                APP_NAME,
+                f"Something went wrong: {error}\n\nThe details are in the log. "
+                "Save your work and restart Dispatcher if the window misbehaves.",
+            )
+
+    sys.excepthook = hook
+
+
 def run_app(
     url: str,
     *,
@@ -151,6 +176,7 @@ def run_app(
         QMessageBox.critical(None, APP_NAME, str(exc))
         return 2
     try:
+        install_excepthook()
         window = build_main_window(database)
         window.show_day(day)
         window.show()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication
@@ -90,3 +91,20 @@ def test_unusable_database_exits_2_with_one_sentence(
     assert "is not a SQLite database" in err
     assert len(shown) == 1
     assert shown[0] in err
+
+
+def test_unexpected_errors_are_logged_and_shown(
+    qapp, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An exception escaping a slot is logged and reported in a message box."""
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored afterwards
+    shown: list[str] = []
+    monkeypatch.setattr(
+        ui_app.QMessageBox, "critical", lambda _parent, _title, text: shown.append(text)
+    )
+    ui_app.install_excepthook()
+    error = RuntimeError("boom")
+    sys.excepthook(RuntimeError, error, None)
+    assert "Unexpected error" in caplog.text
+    assert len(shown) == 1
+    assert "boom" in shown[0]
