@@ -35,7 +35,7 @@ def _status_filter(status: OrderStatus) -> OrderFilter:
 
 ALL_ORDERS = OrderFilter("all", "All orders", lambda _line: True)
 
-ORDER_FILTERS: tuple[OrderFilter, ...] = (
+QUICK_FILTERS: tuple[OrderFilter, ...] = (
     ALL_ORDERS,
     OrderFilter("open", "Open", lambda line: line.order.status in OPEN_ORDER_STATUSES),
     OrderFilter(
@@ -46,8 +46,15 @@ ORDER_FILTERS: tuple[OrderFilter, ...] = (
         ),
     ),
     OrderFilter("late", "Late", lambda line: line.lateness > 0),
-    *(_status_filter(status) for status in OrderStatus),
 )
+"""Filters across statuses, listed first."""
+
+STATUS_FILTERS: tuple[OrderFilter, ...] = tuple(
+    _status_filter(status) for status in OrderStatus
+)
+"""One filter per order status, in lifecycle order."""
+
+ORDER_FILTERS: tuple[OrderFilter, ...] = QUICK_FILTERS + STATUS_FILTERS
 """Every choice, in the order the combo lists them."""
 
 

@@ -23,7 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from ui.assets import icon
-from ui.models.order_filters import ALL_ORDERS, ORDER_FILTERS, OrderFilter
+from ui.models.order_filters import (
+    ORDER_FILTERS,
+    QUICK_FILTERS,
+    OrderFilter,
+    filter_by_key,
+)
 
 DATE_FORMAT = "ddd d MMM yyyy"
 """How the date edit shows the day (e.g. ``Tue 24 Nov 2026``)."""
@@ -110,7 +115,7 @@ class DayToolBar(QToolBar):
         self.filter_combo.setAccessibleName("Status filter")
         for order_filter in ORDER_FILTERS:
             self.filter_combo.addItem(order_filter.label, order_filter.key)
-        self.filter_combo.insertSeparator(4)  # quick filters above, statuses below
+        self.filter_combo.insertSeparator(len(QUICK_FILTERS))
         self.filter_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToContents
         )
@@ -178,8 +183,7 @@ class DayToolBar(QToolBar):
 
     def order_filter(self) -> OrderFilter:
         """The chosen status filter."""
-        key = self.filter_combo.currentData()
-        return next((f for f in ORDER_FILTERS if f.key == key), ALL_ORDERS)
+        return filter_by_key(self.filter_combo.currentData() or "")
 
     def set_order_filter(self, order_filter: OrderFilter) -> None:
         """Choose a status filter (emits ``sig_filter_changed`` if it changed)."""
