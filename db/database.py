@@ -153,7 +153,7 @@ def _prepare(engine: Engine, shown: str, *, upgrade: bool) -> str | None:
             revision = migrate.upgrade(engine)
         _probe_writable(engine, shown)
     except DBAPIError as exc:
-        raise _open_error(exc, shown) from exc
+        raise _open_error(exc, shown, sqlite=engine.dialect.name == "sqlite") from exc
     return revision
 
 
@@ -161,20 +161,29 @@ def _refuse_foreign_tables(connection: Connection, shown: str) -> None:
     """An unversioned database with tables belongs to some other program."""
     tables = inspect(connection).get_table_names()
     if tables:
-        some = ", ".join(tables[:3]) + (", ..." if len(tables) > 3 else "")
-        raise DatabaseCorrupt(
-            f"The database {shown} holds tables of another program ({some}) and is "
-            "not a Dispatcher database; choose an empty or a Dispatcher database."
-        )
+        _refuse_tables(tables, f"The database {shown}")
+
+
+def _refuse_tables(tables: list[str], where: str) -> None:
+    some = ", ".join(sorted(tables)[:3]) + (", ..." if len(tables) > 3 else "")
+    raise DatabaseCorrupt(
+        f"{where} holds tables of another program ({some}) and is not a "
+        "Dispatcher database; choose an empty or a Dispatcher database."
+    )
 
 
 def _probe_writable(engine: Engine, shown: str) -> None:
     """Fail now, not on the user's first edit, if the database refuses writes."""
     with engine.connect() as connection:
         if engine.dialect.name == "sqlite":
-            # Takes the write lock without changing anything.
+            # A real write (rewriting user_version with its own value), rolled
+            # back: the only test a read-only file system or handle cannot pass.
+            version = connection.exec_driver_sql("PRAGMA user_version").scalar()
             connection.exec_driver_sql("BEGIN IMMEDIATE")
-            connection.exec_driver_sql("ROLLBACK")
+            try:
+                connection.exec_driver_sql(f"PRAGMA user_version={int(version or 0)}")
+            finally:
+                connection.exec_driver_sql("ROLLBACK")
             return
         read_only = connection.scalar(text("SHOW transaction_read_only")) == "on"
         may_write = connection.scalar(
@@ -187,11 +196,16 @@ def _probe_writable(engine: Engine, shown: str) -> None:
             )
 
 
-def _open_error(exc: DBAPIError, shown: str) -> DispatcherError:
+def _open_error(exc: DBAPIError, shown: str, *, sqlite: bool) -> DispatcherError:
     """The domain error for a failure while connecting to or checking a database."""
     error = storage_error(exc, f"The database {shown}")
     if type(error) is StorageError and isinstance(exc, OperationalError):
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        if sqlite:
+            return DatabaseUnavailable(
+                f"Cannot open the database file {shown} ({reason}); check that the "
+                "file and its folder may be read and written."
+            )
         return DatabaseUnavailable(
             f"Cannot connect to the database {shown} ({reason}); check that the "
             "server is running and the URL is right."
@@ -214,6 +228,13 @@ def _inspect_sqlite_file(url: URL, *, upgrade: bool) -> None:
     path = sqlite_path(url)
     if path is None:
         return
+    if upgrade and (
+        url.query.get("mode") == "ro" or "immutable=1" in (url.database or "")
+    ):
+        raise DatabaseReadOnly(
+            f"The URL opens {path} read-only (mode=ro); remove that option to "
+            "make changes."
+        )
     folder = path.parent
     if not folder.is_dir():
         raise BadDatabaseUrl(
@@ -235,8 +256,10 @@ def _inspect_sqlite_file(url: URL, *, upgrade: bool) -> None:
             f"(chmod u+w) or open a copy."
         )
     _check_sqlite_header(path)
-    revision = _peek_revision(path)
+    revision, tables = _peek(path)
     migrate.check_not_too_new(revision, f"The database file {path}")
+    if revision is None and tables:
+        _refuse_tables(tables, str(path))
 
 
 def _writable(path: Path) -> bool:
@@ -263,14 +286,14 @@ def _check_sqlite_header(path: Path) -> None:
         )
 
 
-def _peek_revision(path: Path) -> str | None:
-    """The schema revision of a SQLite file, read without writing anything.
+def _peek(path: Path) -> tuple[str | None, list[str]]:
+    """The schema revision and tables of a SQLite file, read without writing.
 
     ``immutable=1`` makes SQLite read the file as it is, without locks and
     without creating ``-wal``/``-shm`` files next to it.
     """
     if path.stat().st_size == 0:
-        return None
+        return None, []
     uri = f"file:{quote(str(path))}?mode=ro&immutable=1"
     try:
         connection = sqlite3.connect(uri, uri=True)
@@ -279,13 +302,17 @@ def _peek_revision(path: Path) -> str | None:
             f"Cannot open {path} ({exc}); check the file."
         ) from exc
     try:
-        tables = {
-            row[0] for row in connection.execute("SELECT name FROM sqlite_master")
-        }
+        tables = [
+            row[0]
+            for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
         if ALEMBIC_TABLE not in tables:
-            return None
+            return None, tables
         row = connection.execute(f"SELECT version_num FROM {ALEMBIC_TABLE}").fetchone()
-        return str(row[0]) if row else None
+        return (str(row[0]) if row else None), tables
     except sqlite3.DatabaseError as exc:
         raise DatabaseCorrupt(
             f"The database file {path} is damaged ({exc}); restore a backup or "

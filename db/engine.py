@@ -103,7 +103,7 @@ def parse_url(value: str) -> URL:
     """
     try:
         url = make_url(value)
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:  # ValueError: a port that is no number
         raise BadDatabaseUrl(
             f"'{value}' is not a database URL; use a SQLite file path or "
             "postgresql://user@host/database."
@@ -120,8 +120,13 @@ def parse_url(value: str) -> URL:
 
 
 def display_url(url: str | URL) -> str:
-    """The URL with its password hidden, fit to show a user or write to a log."""
+    """How to name a database to a user or in a log: never with its password.
+
+    A SQLite file is named by its path, a server database by its URL.
+    """
     parsed = make_url(url) if isinstance(url, str) else url
+    if is_sqlite(parsed) and parsed.database and not parsed.query.get("uri"):
+        return parsed.database
     return parsed.render_as_string(hide_password=True)
 
 
