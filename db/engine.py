@@ -10,6 +10,9 @@ factory the units of work use.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import datetime as dt
+import json
 import os
 import sqlite3
 from pathlib import Path
@@ -155,11 +158,9 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
     BadDatabaseUrl
         If the URL is malformed or names an unsupported backend or driver.
     """
-    parsed = (
-        parse_url(url)
-        if isinstance(url, str)
-        else parse_url(url.render_as_string(False))
-    )
+    text = url if isinstance(url, str) else url.render_as_string(hide_password=False)
+    parsed = parse_url(text)
+    kwargs.setdefault("json_serializer", to_json)
     connect_args: dict[str, Any] = dict(kwargs.pop("connect_args", {}))
     if is_sqlite(parsed):
         connect_args.setdefault("timeout", BUSY_TIMEOUT_MS / 1000)
@@ -189,6 +190,24 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
     finally:
         cursor.close()
+
+
+def _json_default(value: object) -> object:
+    """JSON for the values change snapshots hold besides plain JSON types."""
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=str)
+    if isinstance(value, tuple):
+        return list(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    raise TypeError(f"{type(value).__name__} cannot be stored as JSON")
+
+
+def to_json(value: object) -> str:
+    """Serialise a JSON column value; dates, sets and dataclasses are welcome."""
+    return json.dumps(value, default=_json_default, ensure_ascii=False)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -273,3 +273,35 @@ def test_users(uow: SqlAlchemyUnitOfWork) -> None:
     assert uow.users.list() == [ana, zoe]
     with pytest.raises(ValidationError, match="already exists"):
         uow.users.add(User(NEW_ID, "zoe", "Other", Role.STAFF))
+
+
+def test_change_snapshots_store_dates_and_sets_as_json(
+    uow: SqlAlchemyUnitOfWork,
+) -> None:
+    """Snapshot values JSON lacks (dates, sets, tuples) are stored in JSON form."""
+    at = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
+    after = {"date": b.DAY, "skills": frozenset({"b", "a"}), "window": (480, 600)}
+    change = uow.changes.add(
+        Change(0, at, "ana", "order", "8", ChangeAction.UPDATE, after=after)
+    )
+    uow.commit()
+    (back,) = uow.changes.for_entity("order", "8")
+    assert back.id == change.id
+    assert back.after == {
+        "date": "2026-11-24",
+        "skills": ["a", "b"],
+        "window": [480, 600],
+    }
+
+
+def test_naive_instants_are_taken_as_utc(uow: SqlAlchemyUnitOfWork) -> None:
+    """A naive datetime is stored as UTC and read back timezone-aware."""
+    _, (order,) = seed.orders(uow, 1)
+    naive = dt.datetime(2026, 11, 24, 15, 45)
+    (stored,) = uow.outcomes.add_many(
+        [Outcome(NEW_ID, order.id, 1, OutcomeResult.DELIVERED, naive)]
+    )
+    uow.commit()
+    (back,) = uow.outcomes.for_orders([order.id])
+    assert back.at == naive.replace(tzinfo=dt.UTC)
+    assert back.id == stored.id
