@@ -15,6 +15,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from db import mapping as m
 from db.errors import translating_methods
@@ -430,13 +431,10 @@ class SqlPlanRepository(_Repository):
                 ],
             )
         stop_ids = self._write_stops(new_routes + changed, route_ids, stop_of_order)
+        kept_vehicles = {r.vehicle_id for r in incoming}
         self._delete_ids(
             RouteRow,
-            [
-                row.id
-                for vid, row in stored_routes.items()
-                if vid not in {r.vehicle_id for r in incoming}
-            ],
+            [row.id for vid, row in stored_routes.items() if vid not in kept_vehicles],
         )
         routes = tuple(
             dataclasses.replace(
@@ -469,15 +467,17 @@ class SqlPlanRepository(_Repository):
             )
             if stored is not None:
                 raise stale
-            # A concurrent first save of the same date fails on the primary key;
-            # the unit of work reports that IntegrityError as a conflict too.
-            self._session.execute(
-                insert(PlanRow).values(
-                    date=plan.date,
-                    version=1,
-                    dispatched_version=plan.dispatched_version,
+            try:
+                self._session.execute(
+                    insert(PlanRow).values(
+                        date=plan.date,
+                        version=1,
+                        dispatched_version=plan.dispatched_version,
+                    )
                 )
-            )
+            except IntegrityError as exc:
+                # Somebody's first save of the same date committed in between.
+                raise stale from exc
             return 1
         result = self._session.execute(
             update(PlanRow)

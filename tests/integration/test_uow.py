@@ -96,12 +96,13 @@ def test_updating_a_missing_order_is_not_found(
         uow.orders.update(dataclasses.replace(order, id=OrderId(order.id + 100)))
 
 
-def test_concurrent_plan_saves_in_threads(database: Database) -> None:
+@pytest.mark.parametrize("first_save", [True, False], ids=["first-save", "update"])
+def test_concurrent_plan_saves_in_threads(database: Database, first_save: bool) -> None:
     """Two threads save the same plan version at once: exactly one wins."""
     with database.uow_factory() as uow:
         vans = seed.fleet(uow, 2)
         _, orders = seed.orders(uow, 4)
-        base = uow.plans.save(Plan(b.DAY))
+        base = Plan(b.DAY) if first_save else uow.plans.save(Plan(b.DAY))
         uow.commit()
     start = threading.Barrier(2)
     outcomes: list[str] = []
