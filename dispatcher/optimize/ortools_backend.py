@@ -202,6 +202,7 @@ class _Model:
                 self.time.CumulVar(routing.Start(k))
             )
             routing.AddVariableMinimizedByFinalizer(self.time.CumulVar(routing.End(k)))
+        self._add_breaks()
         if problem.objective.balance > 0:
             coefficient = problem.objective.balance * COST_SCALE / 60.0 / scale
             self.time.SetGlobalSpanCostCoefficient(max(1, round(coefficient)))
@@ -214,6 +215,46 @@ class _Model:
             cumul.SetRange(spans[0][0], spans[-1][1])
             for (_, gap_start), (gap_end, _) in itertools.pairwise(spans):
                 cumul.RemoveInterval(gap_start + 1, gap_end - 1)
+
+    def _add_breaks(self) -> None:
+        """Driver breaks: enough rest that no stretch between rests exceeds the rule.
+
+        OR-Tools bounds the elapsed time between breaks (waiting and service
+        included), which is stricter than the driving time the rule counts, so
+        its plans keep the rule; a wait may be used as the break.
+        """
+        problem, routing, scale = self.problem, self.routing, self.scale
+        service = self._service()
+        visits: list[int] | None = None
+        for k, v in enumerate(self.vehicles):
+            spec = problem.vehicles[v].spec
+            rule = spec.break_rule
+            if rule is None:
+                continue
+            if visits is None:
+                visits = [0] * routing.Size()
+                for index in range(routing.Size()):
+                    node = self.manager.IndexToNode(index)
+                    visits[index] = int(
+                        _ceil_units(np.array([service[node]]), scale)[0]
+                    )
+            start = math.floor(problem.vehicles[v].earliest_departure * scale)
+            end = math.floor(spec.shift.end * scale)
+            count = max(
+                1, math.ceil((spec.shift.end - spec.shift.start) / rule.after_driving)
+            )
+            solver = routing.solver()
+            intervals = [
+                solver.FixedDurationIntervalVar(
+                    start, end, rule.duration * scale, True, f"break {v} {i}"
+                )
+                for i in range(count)
+            ]
+            self._callbacks.extend(intervals)
+            self.time.SetBreakIntervalsOfVehicle(intervals, k, visits)
+            self.time.SetBreakDistanceDurationOfVehicle(
+                rule.after_driving * scale, rule.duration * scale, k
+            )
 
     def _add_capacities(self) -> None:
         problem = self.problem
@@ -311,7 +352,10 @@ class _Model:
                     stops = routing.GetDimensionOrDie("stops")
                     stops.CumulVar(index).SetValue(job.lock.position)
             if len(allowed) < len(self.vehicles):
-                routing.SetAllowedVehiclesForIndex(allowed, index)
+                # The Python wrapper of SetAllowedVehiclesForIndex rejects any list in
+                # OR-Tools 9.15; removing vehicle-variable values does the same.
+                banned = [k for k in range(len(self.vehicles)) if k not in allowed]
+                routing.VehicleVar(index).RemoveValues(banned)
             routing.AddDisjunction([index], weights.penalty[j])
             was = current.get(j)
             if was is None:
