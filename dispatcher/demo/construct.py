@@ -1,0 +1,411 @@
+"""A fast constructive router for the demo: sweep order, cheapest insertion.
+
+Orders are taken in angular order around the city centre (a sweep), optional
+ones last, and each is inserted where it adds the least cost (distance and time
+at the vehicle's rates, plus the fixed cost when it opens a new route) among the
+routes nearest to it and one empty vehicle of each kind. Feasibility is checked
+in O(1) per position with the classic earliest / latest service-start arrays
+(windows, shift end, capacity, stop and distance limits). Driver breaks are not
+modelled there: at the end every route is timed by ``dispatcher.scheduling`` and
+any stop it finds late (or beyond a limit) is taken out again, so the routes
+this module returns break no rule.
+
+Distances use a flat projection around the city: within a metropolitan area it
+differs from the great-circle distance by far less than a minute of driving.
+It is a demo-data generator, not an optimizer: a day of 250 orders takes tens
+of milliseconds; the optimizer in ``dispatcher.optimize`` does the real work.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from dispatcher.demo.geography import CITY_CENTRE, project_km
+from dispatcher.model import Priority
+from dispatcher.timing import DEFAULT_PROVIDER, DayContext
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from dispatcher.model import (
+        Customer,
+        CustomerId,
+        Depot,
+        DepotId,
+        Location,
+        Order,
+        TimeWindow,
+        Vehicle,
+    )
+    from dispatcher.scheduling import RouteSchedule
+    from dispatcher.travel import HaversineProvider
+
+NEAREST_ROUTES = 8
+"""How many started routes (nearest first) an order may be inserted into."""
+
+SLACK = 10.0
+"""Minutes before a window closes that a planned arrival keeps free, as a
+dispatcher would, so ordinary traffic does not make every tight stop late."""
+SHORT_WAIT = 60.0
+"""Longest wait (minutes) for a window to open in the first insertion pass; a
+dispatcher would not park a driver for hours at one door if avoidable."""
+
+_INF = float("inf")
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltRoute:
+    """One vehicle's orders in driving order, timed by the scheduler."""
+
+    vehicle: Vehicle
+    orders: tuple[Order, ...]
+    schedule: RouteSchedule
+
+
+@dataclass(frozen=True, slots=True)
+class Construction:
+    """The routes of a day and the orders no route could take."""
+
+    routes: tuple[BuiltRoute, ...]
+    unassigned: tuple[Order, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """An order as the insertion loop sees it."""
+
+    order: Order
+    x: float
+    y: float
+    service: float
+    windows: tuple[tuple[float, float], ...]
+    demand: tuple[float, float, float]
+
+
+def _earliest_start(
+    windows: tuple[tuple[float, float], ...], arrival: float
+) -> tuple[float, float]:
+    """Service start for an arrival and the end of its window; inf if all closed."""
+    for start, end in windows:
+        if arrival <= end:
+            return (start if arrival < start else arrival), end
+    return _INF, _INF
+
+
+class _Route:
+    """A route being built: its nodes with earliest/latest start times."""
+
+    def __init__(
+        self,
+        vehicle: Vehicle,
+        start: Depot,
+        end: Depot,
+        provider: HaversineProvider,
+    ) -> None:
+        self.vehicle = vehicle
+        self.jobs: list[_Job] = []
+        sx, sy = project_km(start.location)
+        ex, ey = project_km(end.location)
+        self.xs = [sx, ex]
+        self.ys = [sy, ey]
+        self.service = [0.0, 0.0]
+        self.windows: list[tuple[tuple[float, float], ...]] = [(), ()]
+        first = max(vehicle.shift.start, start.hours.start)
+        last = min(vehicle.shift.end, end.hours.end)
+        self.earliest = [float(first), 0.0]
+        self.latest = [0.0, float(last)]
+        self.leg_km = [0.0]
+        self.km = 0.0
+        self.load = [0.0, 0.0, 0.0]
+        self.capacity = vehicle.capacity.as_tuple()
+        self.km_factor = provider.circuity
+        self.minutes_per_km = 60.0 / provider.speed_kmh
+        self.anchor = (sx, sy)
+        self._sum = (0.0, 0.0)
+        self._refresh()
+
+    def _refresh(self) -> None:
+        """Recompute leg lengths and the earliest / latest start arrays."""
+        xs, ys, kf = self.xs, self.ys, self.km_factor
+        legs = [
+            math.hypot(xs[i + 1] - xs[i], ys[i + 1] - ys[i]) * kf
+            for i in range(len(xs) - 1)
+        ]
+        self.leg_km = legs
+        self.km = sum(legs)
+        mpk = self.minutes_per_km
+        last = len(xs) - 1
+        earliest, latest = self.earliest, self.latest
+        earliest[:] = [earliest[0]] + [0.0] * last
+        # Each stop may start at most at the end of the window it is in now:
+        # pushing it into a later window (after a lunch closure, say) would be
+        # feasible but add hours of waiting that the insertion cost ignores.
+        window_end = [_INF] * (last + 1)
+        for i in range(1, last + 1):
+            arrival = earliest[i - 1] + self.service[i - 1] + legs[i - 1] * mpk
+            if i < last:
+                earliest[i], window_end[i] = _earliest_start(self.windows[i], arrival)
+            else:
+                earliest[i] = arrival
+        latest[:] = [0.0] * last + [latest[-1]]
+        for i in range(last - 1, -1, -1):
+            bound = latest[i + 1] - legs[i] * mpk - self.service[i]
+            latest[i] = min(bound, window_end[i])
+
+    def insert(self, job: _Job, position: int) -> None:
+        """Put ``job`` after node ``position``."""
+        at = position + 1
+        self.jobs.insert(position, job)
+        self.xs.insert(at, job.x)
+        self.ys.insert(at, job.y)
+        self.service.insert(at, job.service)
+        self.windows.insert(at, job.windows)
+        self.earliest.insert(at, 0.0)
+        self.latest.insert(at, 0.0)
+        self.load = [a + b for a, b in zip(self.load, job.demand, strict=True)]
+        sx, sy = self._sum
+        self._sum = (sx + job.x, sy + job.y)
+        self.anchor = (self._sum[0] / len(self.jobs), self._sum[1] / len(self.jobs))
+        self._refresh()
+
+    def accepts(self, job: _Job, skills_ok: bool) -> bool:
+        """Cheap checks before looking at positions: skills, capacity, stops."""
+        if not skills_ok:
+            return False
+        if any(
+            a + b > c + 1e-9
+            for a, b, c in zip(self.load, job.demand, self.capacity, strict=True)
+        ):
+            return False
+        limit = self.vehicle.max_stops
+        return limit is None or len(self.jobs) < limit
+
+    def best_insertion(
+        self, job: _Job, bound: float, max_wait: float
+    ) -> tuple[float, int]:
+        """Cheapest feasible ``(cost, position)`` under ``bound``, or ``(inf, -1)``."""
+        vehicle = self.vehicle
+        per_minute = vehicle.cost_per_hour / 60.0
+        per_km = vehicle.cost_per_km + per_minute * self.minutes_per_km
+        fixed = vehicle.fixed_cost if not self.jobs else 0.0
+        base = fixed + per_minute * job.service
+        if base >= bound:
+            return _INF, -1
+        max_km = vehicle.max_distance_km
+        mpk, kf = self.minutes_per_km, self.km_factor
+        xs, ys, jx, jy = self.xs, self.ys, job.x, job.y
+        to_job = [math.hypot(jx - xs[i], jy - ys[i]) * kf for i in range(len(xs))]
+        best, best_position = bound, -1
+        earliest, latest, service, legs = (
+            self.earliest,
+            self.latest,
+            self.service,
+            self.leg_km,
+        )
+        for p in range(len(xs) - 1):
+            delta = to_job[p] + to_job[p + 1] - legs[p]
+            cost = base + delta * per_km
+            if cost >= best:
+                continue
+            if max_km is not None and self.km + delta > max_km:
+                continue
+            arrival = earliest[p] + service[p] + to_job[p] * mpk
+            start = _earliest_start(job.windows, arrival)[0]
+            wait = start - arrival
+            if (
+                wait > max_wait
+                or start + job.service + to_job[p + 1] * mpk > latest[p + 1]
+            ):
+                continue
+            # Waiting at the new stop is paid driver time too.
+            cost += wait * per_minute
+            if cost >= best:
+                continue
+            best, best_position = cost, p
+        return (best, best_position) if best_position >= 0 else (_INF, -1)
+
+
+def _with_slack(windows: Sequence[TimeWindow]) -> tuple[tuple[float, float], ...]:
+    """Windows as planned against: each closes ``SLACK`` minutes early if it can."""
+    return tuple((float(w.start), float(max(w.start, w.end - SLACK))) for w in windows)
+
+
+def _sweep(jobs: list[_Job]) -> list[_Job]:
+    """Jobs by angle around the centre, starting after the widest empty sector."""
+    if len(jobs) < 2:
+        return jobs
+    by_angle = sorted(jobs, key=lambda j: (math.atan2(j.y, j.x), j.order.id))
+    angles = [math.atan2(j.y, j.x) for j in by_angle]
+    gaps = [(angles[i] - angles[i - 1]) % (2 * math.pi) for i in range(len(angles))]
+    start = max(range(len(gaps)), key=lambda i: (gaps[i], -i))
+    return by_angle[start:] + by_angle[:start]
+
+
+def _profile(vehicle: Vehicle) -> tuple[object, ...]:
+    """What makes two empty vehicles interchangeable for the insertion."""
+    return (
+        vehicle.depot_id,
+        vehicle.end_depot,
+        vehicle.capacity,
+        tuple(sorted(vehicle.skills)),
+        vehicle.shift,
+        vehicle.fixed_cost,
+        vehicle.cost_per_km,
+        vehicle.cost_per_hour,
+        vehicle.max_distance_km,
+        vehicle.max_stops,
+    )
+
+
+def build_routes(
+    orders: Sequence[Order],
+    customers: Mapping[CustomerId, Customer],
+    vehicles: Sequence[Vehicle],
+    depots: Mapping[DepotId, Depot],
+    *,
+    provider: HaversineProvider = DEFAULT_PROVIDER,
+    pole: Location = CITY_CENTRE,
+) -> Construction:
+    """Route one day's orders onto the fleet with a sweep + cheapest insertion.
+
+    Parameters
+    ----------
+    orders
+        The orders of one date.
+    customers, depots
+        Look-ups for the orders' and vehicles' places.
+    vehicles
+        The vehicles available that day; each drives at most one route.
+    provider
+        Travel model: its circuity and speed are used during insertion, and the
+        provider itself times the final routes.
+    pole
+        Centre of the sweep.
+
+    Returns
+    -------
+    Construction
+        Routes that break no rule (by vehicle id) and the orders left over.
+    """
+    jobs = []
+    for order in orders:
+        east, north = project_km(customers[order.customer_id].location, pole)
+        jobs.append(
+            _Job(
+                order=order,
+                x=east,
+                y=north,
+                service=float(order.service_minutes),
+                windows=_with_slack(order.windows),
+                demand=order.demand.as_tuple(),
+            )
+        )
+    fleet = _Fleet(
+        [_Route(v, depots[v.depot_id], depots[v.end_depot], provider) for v in vehicles]
+    )
+    urgent = [j for j in jobs if j.order.priority is not Priority.OPTIONAL]
+    optional = [j for j in jobs if j.order.priority is Priority.OPTIONAL]
+    unassigned: list[Order] = []
+    waiting: list[_Job] = []
+    for job in _sweep(urgent) + _sweep(optional):
+        if not fleet.insert_cheapest(job, SHORT_WAIT):
+            waiting.append(job)
+    # Orders only reachable with a long wait go last, into what is left.
+    for job in waiting:
+        if not fleet.insert_cheapest(job, _INF):
+            unassigned.append(job.order)
+    context = DayContext(
+        orders={o.id: o for o in orders},
+        customers=customers,
+        depots=depots,
+        provider=provider,
+    )
+    built = []
+    for route in fleet.routes:
+        if route.jobs:
+            kept, dropped = _repair(
+                route.vehicle, [j.order for j in route.jobs], context
+            )
+            unassigned += dropped
+            if kept:
+                built.append(kept)
+    unassigned.sort(key=lambda o: o.id)
+    return Construction(tuple(built), tuple(unassigned))
+
+
+class _Fleet:
+    """The routes being built, indexed for quick candidate look-up."""
+
+    def __init__(self, routes: list[_Route]) -> None:
+        self.routes = routes
+        # Empty vehicles of one kind are interchangeable: keep a queue per kind
+        # and only ever try the first of each.
+        self.empty: dict[tuple[object, ...], list[_Route]] = {}
+        for route in routes:
+            self.empty.setdefault(_profile(route.vehicle), []).append(route)
+        # Started routes grouped by the skills their vehicle has.
+        self.started: dict[frozenset[str], list[_Route]] = {}
+
+    def candidates(self, job: _Job) -> list[_Route]:
+        """One empty vehicle of each kind, plus the nearest started routes."""
+        skills = job.order.skills
+        found = [
+            queue[0]
+            for queue in self.empty.values()
+            if queue and queue[0].accepts(job, skills <= queue[0].vehicle.skills)
+        ]
+        near: list[tuple[float, int, _Route]] = []
+        jx, jy = job.x, job.y
+        for has, routes in self.started.items():
+            if not skills <= has:
+                continue
+            distances = [
+                (r.anchor[0] - jx) ** 2 + (r.anchor[1] - jy) ** 2 for r in routes
+            ]
+            near += heapq.nsmallest(
+                2 * NEAREST_ROUTES,
+                ((d, r.vehicle.id, r) for d, r in zip(distances, routes, strict=True)),
+            )
+        near.sort(key=lambda entry: entry[:2])
+        accepting = (r for _, _, r in near if r.accepts(job, True))
+        found += itertools.islice(accepting, NEAREST_ROUTES)
+        return found
+
+    def insert(self, job: _Job, route: _Route, position: int) -> None:
+        """Put ``job`` into ``route``; an empty route becomes a started one."""
+        if not route.jobs:
+            self.empty[_profile(route.vehicle)].remove(route)
+            self.started.setdefault(route.vehicle.skills, []).append(route)
+        route.insert(job, position)
+
+    def insert_cheapest(self, job: _Job, max_wait: float) -> bool:
+        """Insert ``job`` where it costs least; False if no candidate can take it."""
+        best, best_route, best_position = _INF, None, -1
+        for route in self.candidates(job):
+            cost, position = route.best_insertion(job, best, max_wait)
+            if position >= 0 and cost < best:
+                best, best_route, best_position = cost, route, position
+        if best_route is None:
+            return False
+        self.insert(job, best_route, best_position)
+        return True
+
+
+def _repair(
+    vehicle: Vehicle, orders: list[Order], context: DayContext
+) -> tuple[BuiltRoute | None, list[Order]]:
+    """Time a route; drop stops until the scheduler finds no broken rule."""
+    dropped: list[Order] = []
+    while orders:
+        schedule = context.time_route(vehicle, [o.id for o in orders])
+        if schedule.feasible:
+            return BuiltRoute(vehicle, tuple(orders), schedule), dropped
+        bad = next((i for i, t in enumerate(schedule.stops) if t.violations), None)
+        # A route-level problem (distance, stops, the return leg) is fixed by
+        # giving up the last stop, the one the route went furthest for.
+        dropped.append(orders.pop(len(orders) - 1 if bad is None else bad))
+    return None, dropped
