@@ -14,6 +14,7 @@ from dispatcher.optimize.solomon import parse_solomon, read_solomon
 from ui.cli import bench_command
 
 DATA = Path(__file__).parents[2] / "data" / "solomon"
+VRPLIB = Path(__file__).parents[2] / "data" / "vrplib"
 
 
 def test_reader_builds_the_instance() -> None:
@@ -89,3 +90,42 @@ def test_bench_command_prints_json_records(capsys: pytest.CaptureFixture[str]) -
         100 * (record["distance"] - 200.0) / 200.0, abs=0.01
     )
     assert "baseline_distance" in record
+
+
+def test_vrplib_reader_keeps_the_asymmetric_matrix() -> None:
+    """A VRPLIB file with an explicit asymmetric matrix keeps both directions."""
+    from dispatcher.optimize.vrplib_io import read_vrplib
+
+    p = read_vrplib(VRPLIB / "tiny_asym.vrp")
+    assert p.name == "tiny_asym"
+    assert len(p.jobs) == 4
+    assert len(p.vehicles) == 3
+    assert (p.matrix.km(0, 4), p.matrix.km(4, 0)) == (30.0, 12.0)
+    assert p.jobs[1].stop.windows[0].start == 10
+    assert p.vehicles[0].spec.capacity.kg == 10
+
+
+def test_bench_vrplib_solves_and_checks(capsys: pytest.CaptureFixture[str]) -> None:
+    """``bench vrplib`` solves the asymmetric instance to a feasible plan."""
+    parser = argparse.ArgumentParser()
+    bench_command.register(parser.add_subparsers(dest="command"))
+    bks = VRPLIB / "bks.csv"
+    args = parser.parse_args(
+        [
+            "bench",
+            "vrplib",
+            str(VRPLIB / "tiny_asym.vrp"),
+            "--bks",
+            str(bks),
+            "--time-limit",
+            "0.5",
+            "--workers",
+            "1",
+            "--no-baseline",
+            "--json",
+        ]
+    )
+    assert args.handler(args) == 0
+    (record,) = json.loads(capsys.readouterr().out)
+    assert record["feasible"] is True
+    assert record["vehicles"] >= 2
