@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import getpass
 import logging
 import sys
 from typing import TYPE_CHECKING
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from db.database import open_database, sqlite_path
 from dispatcher import __version__
 from dispatcher.day_view import load_day
+from dispatcher.demo.loader import current_login
 from dispatcher.errors import StorageError
 from ui.assets import icon, stylesheet
 from ui.main_window import APP_NAME, MainWindow
@@ -105,14 +105,6 @@ def light_palette() -> QPalette:
     return palette
 
 
-def current_actor() -> str:
-    """The OS login of whoever runs the app, stamped on their changes."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no login name (some containers)
-        return "unknown"
-
-
 def database_display_name(database: Database) -> str:
     """A short name of the database for the title: the file name, else the URL."""
     path = sqlite_path(database.engine.url) if database.is_sqlite else None
@@ -170,7 +162,7 @@ def run_app(
     """
     app = create_application(argv)
     try:
-        database = open_database(url, actor=actor or current_actor())
+        database = open_database(url, actor=actor or current_login())
     except StorageError as exc:
         print(f"dispatcher: {exc}", file=sys.stderr)
         QMessageBox.critical(None, APP_NAME, str(exc))

@@ -175,3 +175,20 @@ def database(tmp_path: Path) -> Iterator[Database]:
         uow.commit()
     yield db
     db.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A small demo database of ``b.DAY`` (a Tuesday), built once per test run."""
+    from ui.cli.gui_command import ensure_demo_database
+
+    folder = tmp_path_factory.mktemp("demo")
+    return ensure_demo_database(b.DAY, folder, orders_per_day=40, history_days=2)
+
+
+@pytest.fixture
+def demo_database(demo_url: str) -> Iterator[Database]:
+    """The demo database, opened for one test."""
+    db = open_database(demo_url, actor="tester")
+    yield db
+    db.dispose()

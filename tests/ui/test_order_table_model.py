@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from dispatcher.model import Load
 from ui.models.badges import LATE_COLOR, Badge
 from ui.models.order_table_model import Column, OrderTableModel
 from ui.models.roles import BadgeRole, IdRole, LineRole, SearchRole, SortRole
@@ -216,3 +218,30 @@ def test_invalid_index_has_no_data(model: OrderTableModel) -> None:
     """The root index carries no data and no flags."""
     assert model.data(QModelIndex()) is None
     assert model.flags(QModelIndex()) == Qt.ItemFlag.NoItemFlags
+
+
+@pytest.mark.parametrize(
+    ("demand", "expected"),
+    [
+        (Load(1500, 0.04, 0.5), ("1,500", "0.04", "0.5")),
+        (Load(12.25, 1.5, 0), ("12.25", "1.5", "")),
+    ],
+)
+def test_demand_keeps_small_amounts_and_drops_noise(
+    lines, demand: Load, expected: tuple[str, str, str]
+) -> None:
+    """Parcels of 0.04 m³ stay visible; zeros are blank, trailing zeros dropped."""
+    line = lines[0]
+    model = OrderTableModel()
+    model.set_lines(
+        [
+            dataclasses.replace(
+                line, order=dataclasses.replace(line.order, demand=demand)
+            )
+        ]
+    )
+    assert (
+        text(model, 0, Column.KG),
+        text(model, 0, Column.M3),
+        text(model, 0, Column.PALLETS),
+    ) == expected

@@ -29,7 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="dispatcher",
         description="Plan, optimize and track B2B last-mile deliveries.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}"
+    )
     parser.add_argument(
         "--db",
         metavar="URL",

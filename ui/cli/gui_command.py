@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -93,7 +94,8 @@ def _build_demo(day: dt.date, path: Path, config: dict[str, int]) -> None:
 
     partial = path.with_name(path.name + ".partial")
     _remove_database_files(partial)
-    log.info("generating the demo database %s", path)
+    # Seconds of work on the first start of a day: say why nothing shows yet.
+    print(f"Creating the demo database {path.name} ...", file=sys.stderr)
     database = open_database(sqlite_url(partial), actor="demo")
     try:
         load_dataset(database.uow_factory, generate(DemoConfig(date=day, **config)))

@@ -95,11 +95,12 @@ def render_snapshots(
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings
 
-    from ui.app import build_main_window, create_application, current_actor
+    from dispatcher.demo.loader import current_login
+    from ui.app import build_main_window, create_application
 
     app = create_application()
     out.mkdir(parents=True, exist_ok=True)
-    database = open_database(url, actor=current_actor())
+    database = open_database(url, actor=current_login())
     try:
         with tempfile.TemporaryDirectory() as scratch:
             # A throw-away settings file: the user's saved layout must not leak

@@ -73,10 +73,14 @@ class ColumnSpec:
 
 
 def _amount(value: float) -> str:
-    """A demand amount without noise: blank for zero, no trailing ``.0``."""
+    """A demand amount without noise: blank for zero, at most two decimals.
+
+    Small volumes matter (a parcel is 0.04 m³), so they keep their decimals;
+    trailing zeros go (``1.50`` shows as ``1.5``, ``12.00`` as ``12``).
+    """
     if not value:
         return ""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 def _windows_text(line: OrderLine) -> str:
@@ -151,7 +155,7 @@ COLUMNS: dict[Column, ColumnSpec] = {
         lambda line: line.order.reference + _kind_suffix(line),
         lambda line: line.order.reference.casefold(),
         _reference_tip,
-        sample="ORD-000000",
+        sample="SO-261124-0001",
     ),
     Column.CUSTOMER: ColumnSpec(
         "Customer",
@@ -238,7 +242,7 @@ COLUMNS: dict[Column, ColumnSpec] = {
         lambda line: line.vehicle_name or "Unassigned",
         lambda line: line.vehicle_name.casefold() if line.vehicle_name else None,
         _vehicle_tip,
-        sample="Unassigned",
+        sample="Reefer van 01 · WE-128-TF",
     ),
     Column.STOP: ColumnSpec(
         "Stop",
