@@ -122,6 +122,18 @@ def build_main_window(
     )
 
 
+HEADLESS_PLATFORMS = frozenset({"offscreen", "minimal"})
+"""Qt platforms without a screen: nobody could close a modal dialog there."""
+
+
+def can_show_dialogs() -> bool:
+    """True if a QApplication runs on a real screen, so a modal box can be answered."""
+    return (
+        QApplication.instance() is not None
+        and QGuiApplication.platformName() not in HEADLESS_PLATFORMS
+    )
+
+
 def install_excepthook() -> None:
     """Log unexpected errors and tell the user, instead of dying silently.
 
@@ -133,9 +145,7 @@ def install_excepthook() -> None:
         kind: type[BaseException], error: BaseException, trace: TracebackType | None
     ) -> None:
         log.critical("Unexpected error", exc_info=(kind, error, trace))
-        if QApplication.instance() is not None and not isinstance(
-            error, KeyboardInterrupt
-        ):
+        if can_show_dialogs() and not isinstance(error, KeyboardInterrupt):
             QMessageBox.critical(
                 None,
                 APP_NAME,
@@ -165,7 +175,8 @@ def run_app(
         database = open_database(url, actor=actor or current_login())
     except StorageError as exc:
         print(f"dispatcher: {exc}", file=sys.stderr)
-        QMessageBox.critical(None, APP_NAME, str(exc))
+        if can_show_dialogs():
+            QMessageBox.critical(None, APP_NAME, str(exc))
         return 2
     try:
         install_excepthook()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
+import pytest
 from PySide6.QtWidgets import QApplication
 
 from db.engine import sqlite_url
@@ -15,7 +16,6 @@ from ui.models.order_table_model import Column
 if TYPE_CHECKING:
     from pathlib import Path
 
-    import pytest
     from PySide6.QtCore import QSettings
 
     from db.database import Database
@@ -81,6 +81,7 @@ def test_unusable_database_exits_2_with_one_sentence(
     bogus = tmp_path / "notes.sqlite3"
     bogus.write_text("shopping list", encoding="utf-8")
     shown: list[str] = []
+    monkeypatch.setattr(ui_app, "can_show_dialogs", lambda: True)
     monkeypatch.setattr(
         ui_app.QMessageBox, "critical", lambda _parent, _title, text: shown.append(text)
     )
@@ -99,6 +100,7 @@ def test_unexpected_errors_are_logged_and_shown(
     """An exception escaping a slot is logged and reported in a message box."""
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored afterwards
     shown: list[str] = []
+    monkeypatch.setattr(ui_app, "can_show_dialogs", lambda: True)
     monkeypatch.setattr(
         ui_app.QMessageBox, "critical", lambda _parent, _title, text: shown.append(text)
     )
@@ -108,3 +110,10 @@ def test_unexpected_errors_are_logged_and_shown(
     assert "Unexpected error" in caplog.text
     assert len(shown) == 1
     assert "boom" in shown[0]
+
+
+def test_no_modal_dialogs_without_a_screen(qapp) -> None:
+    """Offscreen (CI, snapshots) nobody could close a dialog, so none is shown."""
+    if QApplication.platformName() != "offscreen":
+        pytest.skip("runs on a real display")
+    assert not ui_app.can_show_dialogs()
