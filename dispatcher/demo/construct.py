@@ -18,7 +18,6 @@ of milliseconds; the optimizer in ``dispatcher.optimize`` does the real work.
 
 from __future__ import annotations
 
-import heapq
 import itertools
 import math
 from dataclasses import dataclass
@@ -47,6 +46,11 @@ if TYPE_CHECKING:
 NEAREST_ROUTES = 8
 """How many started routes (nearest first) an order may be inserted into."""
 
+SKILL_RESERVE = 4.0
+"""Cost added per skill of the vehicle an order does not need (tail lift, ADR,
+cold chain), so ordinary orders leave room on scarce special vehicles."""
+SMALL_ROUTE = 3
+"""Routes with this few stops are dissolved into others where that is cheaper."""
 SLACK = 10.0
 """Minutes before a window closes that a planned arrival keeps free, as a
 dispatcher would, so ordinary traffic does not make every tight stop late."""
@@ -74,7 +78,7 @@ class Construction:
     unassigned: tuple[Order, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class _Job:
     """An order as the insertion loop sees it."""
 
@@ -124,7 +128,7 @@ class _Route:
         self.capacity = vehicle.capacity.as_tuple()
         self.km_factor = provider.circuity
         self.minutes_per_km = 60.0 / provider.speed_kmh
-        self.anchor = (sx, sy)
+        self.ax, self.ay = sx, sy
         self._sum = (0.0, 0.0)
         self._refresh()
 
@@ -166,19 +170,51 @@ class _Route:
         self.windows.insert(at, job.windows)
         self.earliest.insert(at, 0.0)
         self.latest.insert(at, 0.0)
-        self.load = [a + b for a, b in zip(self.load, job.demand, strict=True)]
-        sx, sy = self._sum
-        self._sum = (sx + job.x, sy + job.y)
-        self.anchor = (self._sum[0] / len(self.jobs), self._sum[1] / len(self.jobs))
+        self._account(job, 1.0)
+
+    def remove(self, job: _Job) -> None:
+        """Take ``job`` out of the route."""
+        position = self.jobs.index(job)
+        del self.jobs[position]
+        for values in (
+            self.xs,
+            self.ys,
+            self.service,
+            self.windows,
+            self.earliest,
+            self.latest,
+        ):
+            del values[position + 1]
+        self._account(job, -1.0)
+
+    def _account(self, job: _Job, sign: float) -> None:
+        """Update load and centre for a job added (+1) or removed (-1)."""
+        self.load = [a + sign * b for a, b in zip(self.load, job.demand, strict=True)]
+        self._sum = (self._sum[0] + sign * job.x, self._sum[1] + sign * job.y)
+        count = len(self.jobs)
+        if count:
+            self.ax, self.ay = self._sum[0] / count, self._sum[1] / count
+        else:
+            self.ax, self.ay = self.xs[0], self.ys[0]
         self._refresh()
+
+    def cost_estimate(self) -> float:
+        """What the route costs in the units of ``best_insertion``."""
+        vehicle = self.vehicle
+        per_minute = vehicle.cost_per_hour / 60.0
+        per_km = vehicle.cost_per_km + per_minute * self.minutes_per_km
+        return vehicle.fixed_cost + self.km * per_km + per_minute * sum(self.service)
 
     def accepts(self, job: _Job, skills_ok: bool) -> bool:
         """Cheap checks before looking at positions: skills, capacity, stops."""
         if not skills_ok:
             return False
-        if any(
-            a + b > c + 1e-9
-            for a, b, c in zip(self.load, job.demand, self.capacity, strict=True)
+        # Unrolled: this runs for every candidate of every order.
+        load, demand, capacity = self.load, job.demand, self.capacity
+        if (
+            load[0] + demand[0] > capacity[0] + 1e-9
+            or load[1] + demand[1] > capacity[1] + 1e-9
+            or load[2] + demand[2] > capacity[2] + 1e-9
         ):
             return False
         limit = self.vehicle.max_stops
@@ -192,7 +228,9 @@ class _Route:
         per_minute = vehicle.cost_per_hour / 60.0
         per_km = vehicle.cost_per_km + per_minute * self.minutes_per_km
         fixed = vehicle.fixed_cost if not self.jobs else 0.0
-        base = fixed + per_minute * job.service
+        # Keep special vehicles for the orders that need them.
+        unneeded = len(vehicle.skills) - len(job.order.skills)
+        base = fixed + per_minute * job.service + SKILL_RESERVE * unneeded
         if base >= bound:
             return _INF, -1
         max_km = vehicle.max_distance_km
@@ -307,17 +345,26 @@ def build_routes(
     fleet = _Fleet(
         [_Route(v, depots[v.depot_id], depots[v.end_depot], provider) for v in vehicles]
     )
-    urgent = [j for j in jobs if j.order.priority is not Priority.OPTIONAL]
-    optional = [j for j in jobs if j.order.priority is Priority.OPTIONAL]
+    # Orders needing a scarce skill claim their vehicles first; optional ones
+    # take what is left.
+    special: list[_Job] = []
+    plain: list[_Job] = []
+    optional: list[_Job] = []
+    for job in jobs:
+        if job.order.priority is Priority.OPTIONAL:
+            optional.append(job)
+        else:
+            (special if job.order.skills else plain).append(job)
     unassigned: list[Order] = []
     waiting: list[_Job] = []
-    for job in _sweep(urgent) + _sweep(optional):
-        if not fleet.insert_cheapest(job, SHORT_WAIT):
+    for job in _sweep(special) + _sweep(plain) + _sweep(optional):
+        if fleet.insert_cheapest(job, SHORT_WAIT) is None:
             waiting.append(job)
     # Orders only reachable with a long wait go last, into what is left.
     for job in waiting:
-        if not fleet.insert_cheapest(job, _INF):
+        if fleet.insert_cheapest(job, _INF) is None:
             unassigned.append(job.order)
+    fleet.dissolve_small_routes()
     context = DayContext(
         orders={o.id: o for o in orders},
         customers=customers,
@@ -350,28 +397,26 @@ class _Fleet:
         # Started routes grouped by the skills their vehicle has.
         self.started: dict[frozenset[str], list[_Route]] = {}
 
-    def candidates(self, job: _Job) -> list[_Route]:
+    def candidates(self, job: _Job, *, empty: bool = True) -> list[_Route]:
         """One empty vehicle of each kind, plus the nearest started routes."""
         skills = job.order.skills
         found = [
             queue[0]
             for queue in self.empty.values()
-            if queue and queue[0].accepts(job, skills <= queue[0].vehicle.skills)
+            if empty
+            and queue
+            and queue[0].accepts(job, skills <= queue[0].vehicle.skills)
         ]
-        near: list[tuple[float, int, _Route]] = []
+        pool = [
+            route
+            for has, routes in self.started.items()
+            if skills <= has
+            for route in routes
+        ]
         jx, jy = job.x, job.y
-        for has, routes in self.started.items():
-            if not skills <= has:
-                continue
-            distances = [
-                (r.anchor[0] - jx) ** 2 + (r.anchor[1] - jy) ** 2 for r in routes
-            ]
-            near += heapq.nsmallest(
-                2 * NEAREST_ROUTES,
-                ((d, r.vehicle.id, r) for d, r in zip(distances, routes, strict=True)),
-            )
-        near.sort(key=lambda entry: entry[:2])
-        accepting = (r for _, _, r in near if r.accepts(job, True))
+        distance = [(r.ax - jx) ** 2 + (r.ay - jy) ** 2 for r in pool]
+        nearest = sorted(range(len(pool)), key=distance.__getitem__)
+        accepting = (pool[i] for i in nearest if pool[i].accepts(job, True))
         found += itertools.islice(accepting, NEAREST_ROUTES)
         return found
 
@@ -382,17 +427,55 @@ class _Fleet:
             self.started.setdefault(route.vehicle.skills, []).append(route)
         route.insert(job, position)
 
-    def insert_cheapest(self, job: _Job, max_wait: float) -> bool:
-        """Insert ``job`` where it costs least; False if no candidate can take it."""
+    def remove(self, job: _Job, route: _Route) -> None:
+        """Take ``job`` out of ``route``; an emptied route is free again."""
+        route.remove(job)
+        if not route.jobs:
+            self.started[route.vehicle.skills].remove(route)
+            queue = self.empty[_profile(route.vehicle)]
+            queue.append(route)
+            queue.sort(key=lambda r: r.vehicle.id)
+
+    def insert_cheapest(
+        self, job: _Job, max_wait: float, *, empty: bool = True
+    ) -> tuple[float, _Route] | None:
+        """Insert ``job`` where it costs least; the cost and route, or None."""
         best, best_route, best_position = _INF, None, -1
-        for route in self.candidates(job):
+        for route in self.candidates(job, empty=empty):
             cost, position = route.best_insertion(job, best, max_wait)
             if position >= 0 and cost < best:
                 best, best_route, best_position = cost, route, position
         if best_route is None:
-            return False
+            return None
         self.insert(job, best_route, best_position)
-        return True
+        return best, best_route
+
+    def dissolve_small_routes(self) -> None:
+        """Spread the stops of nearly empty routes over the others where cheaper."""
+        small = [r for r in self.routes if 0 < len(r.jobs) <= SMALL_ROUTE]
+        for route in sorted(small, key=lambda r: (len(r.jobs), r.vehicle.id)):
+            self._dissolve(route)
+
+    def _dissolve(self, route: _Route) -> None:
+        """Move all stops of ``route`` elsewhere, or leave it as it was."""
+        jobs = list(route.jobs)
+        saving = route.cost_estimate()
+        for job in jobs:
+            self.remove(job, route)
+        moved: list[tuple[_Job, _Route]] = []
+        spent = 0.0
+        for job in jobs:
+            placed = self.insert_cheapest(job, _INF, empty=False)
+            if placed is None:
+                break
+            spent += placed[0]
+            moved.append((job, placed[1]))
+        if len(moved) == len(jobs) and spent < saving:
+            return
+        for job, target in moved:
+            self.remove(job, target)
+        for position, job in enumerate(jobs):
+            self.insert(job, route, position)
 
 
 def _repair(
