@@ -8,7 +8,7 @@ vehicle) kept at the bottom in either direction.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 
     from ui.models.order_filters import OrderFilter
+    from ui.models.order_table_model import OrderTableModel
 
 
 class OrderFilterProxyModel(QSortFilterProxyModel):
@@ -85,8 +86,11 @@ class OrderFilterProxyModel(QSortFilterProxyModel):
         source_right: QModelIndex | QPersistentModelIndex,
     ) -> bool:
         """Compare real values; empty values sort last in both directions."""
-        left = source_left.data(SortRole)
-        right = source_right.data(SortRole)
+        # The model's cached keys, not data(SortRole): a sort compares n log n
+        # times, and recomputing keys through Qt took ~70 ms for 250 rows.
+        source = cast("OrderTableModel", self.sourceModel())
+        left = source.sort_value(source_left.row(), source_left.column())
+        right = source.sort_value(source_right.row(), source_right.column())
         if left is None or right is None:
             # Qt sorts descending by swapping arguments, so the answer that keeps
             # empty values last depends on the direction.

@@ -288,6 +288,7 @@ class OrderTableModel(QAbstractTableModel):
         self._lines: tuple[OrderLine, ...] = ()
         self._search_text: list[str] = []
         self._rows_by_id: dict[OrderId, int] = {}
+        self._sort_keys: dict[int, list[Any]] = {}
         self._muted = QColor(MUTED_COLOR)
         self._late = QColor(LATE_COLOR)
         self._bold = QFont()
@@ -302,6 +303,7 @@ class OrderTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._lines = tuple(lines)
         self._rows_by_id = {line.order.id: row for row, line in enumerate(self._lines)}
+        self._sort_keys = {}
         # Built once per reload: the search filter runs on every keystroke.
         self._search_text = [
             " ".join(spec.display(line) for spec in COLUMNS.values()).casefold()
@@ -316,6 +318,18 @@ class OrderTableModel(QAbstractTableModel):
     def line(self, row: int) -> OrderLine:
         """The line shown in ``row``."""
         return self._lines[row]
+
+    def sort_value(self, row: int, column: int) -> Any:
+        """The ``SortRole`` value of a cell, without a round trip through Qt.
+
+        Values are computed once per column and reload: a sort compares each
+        row about log n times.
+        """
+        keys = self._sort_keys.get(column)
+        if keys is None:
+            sort = COLUMNS[Column(column)].sort
+            keys = self._sort_keys[column] = [sort(line) for line in self._lines]
+        return keys[row]
 
     def row_of(self, order_id: OrderId) -> int | None:
         """The row of an order, or None if the day does not have it."""
@@ -365,7 +379,7 @@ class OrderTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return spec.display(line)
         if role == SortRole:
-            return spec.sort(line)
+            return self.sort_value(index.row(), column)
         if role == IdRole:
             return line.order.id
         if role == LineRole:
