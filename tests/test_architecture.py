@@ -33,7 +33,7 @@ README_COMMANDS = (
 """The two commands README.md must open with: run the demo, run the tests."""
 
 
-def _lint_imports(cwd: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+def _lint_imports(cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run the ``lint-imports`` of this environment in ``cwd``."""
     script = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
     assert script is not None, (
@@ -41,7 +41,7 @@ def _lint_imports(cwd: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     )
     env = {**os.environ, "PYTHONPATH": str(cwd)}
     return subprocess.run(
-        [script, "--no-cache", *extra],
+        [script, "--no-cache"],
         cwd=cwd,
         env=env,
         capture_output=True,
