@@ -51,7 +51,7 @@ SKILL_RESERVE = 4.0
 cold chain), so ordinary orders leave room on scarce special vehicles."""
 SMALL_ROUTE = 3
 """Routes with this few stops are dissolved into others where that is cheaper."""
-SLACK = 10.0
+SLACK = 15.0
 """Minutes before a window closes that a planned arrival keeps free, as a
 dispatcher would, so ordinary traffic does not make every tight stop late."""
 SHORT_WAIT = 60.0

@@ -5,7 +5,9 @@ depot, traffic that varies by day and by leg and is worse in the rush hours,
 service that takes longer or shorter than planned, and now and then an incident
 (an accident, a road closure) that delays the rest of the route. Delays carry
 over from stop to stop and are absorbed by planned waiting, so lateness clusters
-at the end of unlucky routes, as it does in real life. About 3–4 % of stops fail
+at the end of unlucky routes, as it does in real life. A driver who misses the
+window the plan aimed at rings anyway (late) instead of waiting hours for the
+customer's next window. About 3–4 % of stops fail
 for a weighted reason; a late arrival long after a window closed is often turned
 away (missed window); very rarely a vehicle breaks down and the rest of its
 route fails.
@@ -32,11 +34,11 @@ if TYPE_CHECKING:
 
 R = FailureReason
 
-BASE_FAILURE = 0.024
+BASE_FAILURE = 0.027
 """Chance that a stop fails for a reason other than lateness."""
 NO_ACCESS_LATE = 0.06
 """Extra chance of no access in a pedestrian area after its morning slot."""
-INCIDENT = 0.07
+INCIDENT = 0.05
 """Chance that a route hits a traffic incident somewhere."""
 BREAKDOWN = 0.003
 """Chance that a vehicle breaks down during its route."""
@@ -195,17 +197,18 @@ def execute_route(
             )
             continue
         clock += planned_break
-        clock += travel * day_traffic * lognormal_factor(rng, 0.12) * _rush(clock)
+        clock += travel * day_traffic * lognormal_factor(rng, 0.1) * _rush(clock)
         if i == incident_at:
             clock += incident_delay
         arrival = clock
-        start, lateness = arrival, 0.0
-        for window in order.windows:
-            if arrival <= window.end:
-                start = max(arrival, window.start)
-                break
-        else:
-            lateness = arrival - order.windows[-1].end
+        # The driver aims at the window the plan used. Early, they wait for it
+        # to open; late, they ring anyway rather than wait hours for the next.
+        aimed = next(
+            (w for w in order.windows if w.start <= timing.start <= w.end),
+            order.windows[-1],
+        )
+        start = max(arrival, aimed.start)
+        lateness = max(0.0, arrival - aimed.end)
         reason = _failure(rng, lateness, customer.id in pedestrian and start > 11 * 60)
         if reason is None:
             clock = start + order.service_minutes * lognormal_factor(rng, 0.25, 0.03)

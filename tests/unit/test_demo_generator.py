@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from dispatcher.demo import DemoConfig, default_vehicle_count, generate
+from dispatcher.demo.execution import paris_offset
 from dispatcher.model import (
     Order,
     OrderStatus,
@@ -54,6 +55,11 @@ def _capable(order: Order, vehicles: tuple[Vehicle, ...]) -> list[Vehicle]:
         for v in vehicles
         if order.skills <= v.skills and order.demand.fits_in(v.capacity)
     ]
+
+
+def _late(arrival: float, windows: tuple[TimeWindow, ...]) -> bool:
+    """Arrived after a window opened but inside none (early arrivals wait)."""
+    return arrival > windows[0].start and not any(w.contains(arrival) for w in windows)
 
 
 def _inside(window: TimeWindow, hours: tuple[TimeWindow, ...]) -> bool:
@@ -219,9 +225,7 @@ def test_history_outcomes_in_plausible_proportions(dataset: DemoDataset) -> None
                     continue
                 arrival = _minute(stop.actual_arrival)  # type: ignore[arg-type]
                 windows = orders[stop.order_id].windows
-                counts[
-                    "late" if all(arrival > w.end for w in windows) else "on_time"
-                ] += 1
+                counts["late" if _late(arrival, windows) else "on_time"] += 1
     total = sum(counts.values())
     assert total > 1000
     assert 0.85 < counts["on_time"] / total < 0.96
@@ -350,3 +354,44 @@ def test_five_thousand_orders_a_day() -> None:
     assert len(todays) >= 5000
     assert len(plan.assigned_order_ids()) > 0.85 * len(todays)
     assert elapsed < 60
+
+
+def test_order_references_are_unique(dataset: DemoDataset) -> None:
+    """Each order has its own reference; a rebooking extends its original's."""
+    references = [o.reference for o in dataset.orders]
+    assert len(set(references)) == len(references)
+    by_id = {o.id: o for o in dataset.orders}
+    for order in dataset.orders:
+        if order.rebook_of is not None:
+            original = by_id[order.rebook_of].reference.split("-R")[0]
+            assert order.reference == f"{original}-R{order.attempt}"
+
+
+def test_actual_times_are_lyon_local_and_near_the_plan(dataset: DemoDataset) -> None:
+    """Actual arrivals carry Lyon's UTC offset and stay within hours of the plan."""
+    for plan in dataset.plans:
+        offset = dt.timedelta(hours=1 if plan.date < dt.date(2026, 3, 29) else 2)
+        for route in plan.routes:
+            for stop in route.stops:
+                if stop.actual_arrival is None:
+                    continue
+                assert stop.actual_arrival.date() == plan.date
+                assert stop.actual_arrival.utcoffset() == offset
+                assert stop.planned_arrival is not None
+                drift = _minute(stop.actual_arrival) - stop.planned_arrival
+                assert -30 < drift < 240
+
+
+@pytest.mark.parametrize(
+    ("day", "hours"),
+    [
+        (dt.date(2026, 3, 28), 1),
+        (dt.date(2026, 3, 29), 2),
+        (dt.date(2026, 10, 24), 2),
+        (dt.date(2026, 10, 25), 1),
+        (dt.date(2027, 3, 28), 2),
+    ],
+)
+def test_summer_time_follows_the_eu_rule(day: dt.date, hours: int) -> None:
+    """Summer time runs from the last Sunday of March to the last Sunday of October."""
+    assert paris_offset(day) == dt.timedelta(hours=hours)
