@@ -25,6 +25,16 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session, sessionmaker
 
+    from dispatcher.ports import (
+        ChangeRepository,
+        CustomerRepository,
+        FleetRepository,
+        OrderRepository,
+        OutcomeRepository,
+        PlanRepository,
+        UserRepository,
+    )
+
 
 class SqlAlchemyUnitOfWork:
     """``dispatcher.ports.UnitOfWork`` over one SQLAlchemy session.
@@ -37,13 +47,14 @@ class SqlAlchemyUnitOfWork:
         Login of whoever acts; services stamp it on change rows.
     """
 
-    fleet: SqlFleetRepository
-    customers: SqlCustomerRepository
-    orders: SqlOrderRepository
-    plans: SqlPlanRepository
-    outcomes: SqlOutcomeRepository
-    changes: SqlChangeRepository
-    users: SqlUserRepository
+    # Annotated with the ports so mypy checks each repository against its Protocol.
+    fleet: FleetRepository
+    customers: CustomerRepository
+    orders: OrderRepository
+    plans: PlanRepository
+    outcomes: OutcomeRepository
+    changes: ChangeRepository
+    users: UserRepository
 
     def __init__(self, session_factory: sessionmaker[Session], actor: str) -> None:
         self._session_factory = session_factory
