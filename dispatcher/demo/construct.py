@@ -1,14 +1,17 @@
 """A fast constructive router for the demo: sweep order, cheapest insertion.
 
-Orders are taken in angular order around the city centre (a sweep), optional
-ones last, and each is inserted where it adds the least cost (distance and time
-at the vehicle's rates, plus the fixed cost when it opens a new route) among the
-routes nearest to it and one empty vehicle of each kind. Feasibility is checked
-in O(1) per position with the classic earliest / latest service-start arrays
-(windows, shift end, capacity, stop and distance limits). Driver breaks are not
-modelled there: at the end every route is timed by ``dispatcher.scheduling`` and
-any stop it finds late (or beyond a limit) is taken out again, so the routes
-this module returns break no rule.
+Orders are taken in angular order around the city centre (a sweep): first those
+needing a special vehicle (cold chain, tail lift, ADR), then the ordinary ones,
+optional ones last. Each is inserted where it adds the least cost (distance and
+time at the vehicle's rates, waiting included, plus the fixed cost when it opens
+a new route) among the routes nearest to it and one empty vehicle of each kind.
+Orders only reachable after a long wait are inserted in a second pass, and
+routes left with a handful of stops are dissolved into the others when that is
+cheaper. Feasibility is checked in O(1) per position with the classic earliest
+/ latest service-start arrays (windows less a safety slack, shift end, capacity,
+stop and distance limits). Driver breaks are not modelled there: at the end
+every route is timed by ``dispatcher.scheduling`` and any stop it finds late (or
+beyond a limit) is taken out again, so the routes returned break no rule.
 
 Distances use a flat projection around the city: within a metropolitan area it
 differs from the great-circle distance by far less than a minute of driving.
@@ -109,11 +112,12 @@ class _Route:
         start: Depot,
         end: Depot,
         provider: HaversineProvider,
+        origin: Location,
     ) -> None:
         self.vehicle = vehicle
         self.jobs: list[_Job] = []
-        sx, sy = project_km(start.location)
-        ex, ey = project_km(end.location)
+        sx, sy = project_km(start.location, origin)
+        ex, ey = project_km(end.location, origin)
         self.xs = [sx, ex]
         self.ys = [sy, ey]
         self.service = [0.0, 0.0]
@@ -343,7 +347,10 @@ def build_routes(
             )
         )
     fleet = _Fleet(
-        [_Route(v, depots[v.depot_id], depots[v.end_depot], provider) for v in vehicles]
+        [
+            _Route(v, depots[v.depot_id], depots[v.end_depot], provider, pole)
+            for v in vehicles
+        ]
     )
     # Orders needing a scarce skill claim their vehicles first; optional ones
     # take what is left.
