@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from dispatcher.demo.names import person_name
 from dispatcher.demo.sampling import bounded_gauss, lognormal_factor, pick
@@ -77,22 +78,12 @@ RUSH_HOURS = ((7 * 60 + 30, 9 * 60 + 15), (16 * 60 + 30, 18 * 60 + 45))
 RUSH_SLOWDOWN = 1.2
 
 
-def paris_offset(day: dt.date) -> dt.timedelta:
-    """UTC offset of Lyon on ``day``: summer time from the last Sunday of March
-    to the last Sunday of October (EU rule; the switch itself is at night)."""
-
-    def last_sunday(month: int) -> dt.date:
-        last = dt.date(day.year, month, 31)
-        return last - dt.timedelta(days=(last.weekday() + 1) % 7)
-
-    summer = last_sunday(3) <= day < last_sunday(10)
-    return dt.timedelta(hours=2 if summer else 1)
+LYON_ZONE = ZoneInfo("Europe/Paris")
 
 
 def local_datetime(day: dt.date, minutes: float) -> dt.datetime:
     """The aware local time ``minutes`` after midnight of ``day`` in Lyon."""
-    zone = dt.timezone(paris_offset(day))
-    midnight = dt.datetime.combine(day, dt.time(), tzinfo=zone)
+    midnight = dt.datetime.combine(day, dt.time(), tzinfo=LYON_ZONE)
     return midnight + dt.timedelta(seconds=round(minutes * 60))
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from dispatcher.demo import DemoConfig, default_vehicle_count, generate
-from dispatcher.demo.execution import paris_offset
+from dispatcher.demo.execution import local_datetime
 from dispatcher.model import (
     Order,
     OrderStatus,
@@ -392,6 +392,6 @@ def test_actual_times_are_lyon_local_and_near_the_plan(dataset: DemoDataset) -> 
         (dt.date(2027, 3, 28), 2),
     ],
 )
-def test_summer_time_follows_the_eu_rule(day: dt.date, hours: int) -> None:
-    """Summer time runs from the last Sunday of March to the last Sunday of October."""
-    assert paris_offset(day) == dt.timedelta(hours=hours)
+def test_actual_times_are_lyon_local_time(day: dt.date, hours: int) -> None:
+    """Noon in Lyon is UTC+2 in summer and UTC+1 in winter."""
+    assert local_datetime(day, 12 * 60).utcoffset() == dt.timedelta(hours=hours)
