@@ -64,9 +64,14 @@ def resolve_url(cli_value: str | None) -> str:
     from_env = os.environ.get(URL_VARIABLE, "").strip()
     if from_env:
         return normalize_url(from_env)
+    return sqlite_url(data_dir() / DEFAULT_FILE_NAME)
+
+
+def data_dir() -> Path:
+    """The user's Dispatcher data directory (created if missing)."""
     folder = Path(platformdirs.user_data_dir("Dispatcher", appauthor=False))
     folder.mkdir(parents=True, exist_ok=True)
-    return sqlite_url(folder / DEFAULT_FILE_NAME)
+    return folder
 
 
 def sqlite_url(path: Path | str) -> str:

@@ -12,17 +12,15 @@ import datetime as dt
 import logging
 import os
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-import platformdirs
-
 from db.database import open_database
-from db.engine import resolve_url, sqlite_url
+from db.engine import data_dir, resolve_url, sqlite_url
 from dispatcher.errors import DispatcherError, StorageError
 
 if TYPE_CHECKING:
     import argparse
+    from pathlib import Path
 
 log = logging.getLogger(__name__)
 
@@ -44,13 +42,6 @@ def run_gui(args: argparse.Namespace) -> int:
     from ui.app import run_app
 
     return run_app(url, day=day)
-
-
-def data_dir() -> Path:
-    """The user's Dispatcher data directory (created if missing)."""
-    folder = Path(platformdirs.user_data_dir("Dispatcher", appauthor=False))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def demo_path(day: dt.date, folder: Path) -> Path:
