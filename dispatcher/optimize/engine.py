@@ -59,47 +59,6 @@ def feasible_subsequence(
     return kept
 
 
-def greedy_insertion(
-    problem: RoutingProblem, vehicles: Sequence[int], jobs: Sequence[int]
-) -> dict[int, list[int]]:
-    """Cheapest feasible insertion, job by job, judged by the scheduler.
-
-    Slow (it times every candidate route) but independent of the solver's
-    heuristics: a warm start when those fail.
-    """
-    routes: dict[int, list[int]] = {v: [] for v in vehicles}
-    for j in sorted(jobs, key=lambda k: problem.jobs[k].priority != "must"):
-        best: tuple[float, int, int] | None = None
-        for v in vehicles:
-            fleet = problem.vehicles[v]
-            base = routes[v]
-            before = _route_km(problem, v, base)
-            for pos in range(len(base) + 1):
-                trial = [*base[:pos], j, *base[pos:]]
-                sched = schedule_route(
-                    fleet.spec,
-                    [problem.jobs[k].stop for k in trial],
-                    problem.matrix,
-                    start_time=fleet.replan_start,
-                )
-                if not sched.feasible:
-                    continue
-                extra = sched.km - before + (0 if base else 1e6)
-                if best is None or extra < best[0]:
-                    best = (extra, v, pos)
-        if best is not None:
-            routes[best[1]].insert(best[2], j)
-    return {v: seq for v, seq in routes.items() if seq}
-
-
-def _route_km(problem: RoutingProblem, vehicle: int, jobs: Sequence[int]) -> float:
-    if not jobs:
-        return 0.0
-    fleet = problem.vehicles[vehicle]
-    stops = [problem.jobs[k].stop for k in jobs]
-    return schedule_route(fleet.spec, stops, problem.matrix).km
-
-
 def _params_for_variant(params: SolveParams) -> SolveParams:
     if params.variant == 0:
         return params
@@ -250,10 +209,6 @@ def solve(
         and params.route_elimination
         and (params.workers == 1 or params.variant > 0)
     )
-    if not initial and any(f.spec.break_rule for f in problem.vehicles):
-        # OR-Tools' first-solution heuristics often find nothing once break
-        # intervals exist; a greedy plan checked by the scheduler starts it.
-        initial = greedy_insertion(problem, vehicles, jobs)
     budget = params.time_limit * (FIRST_PHASE_SHARE if eliminate else 1.0)
     result = search.run(vehicles, jobs, budget, initial or None, "construct")
     if result is not None and eliminate:

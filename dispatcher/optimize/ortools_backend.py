@@ -12,6 +12,7 @@ Modelling choices (and why):
 * Travel plus service times are rounded *up* to solver units, window starts
   up and window ends down, so a plan feasible in the model is feasible with
   exact float times (the checker verifies that).
+* Driver breaks are covered by stretching driving times (``break_allowance``).
 * Every job sits in a disjunction with its tiered drop penalty
   (``weights.py``), so the search always has a plan, and a must-order is only
   dropped when the search cannot find a place for it.
@@ -39,7 +40,7 @@ from dispatcher.optimize.weights import (
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    from dispatcher.model import TimeWindow
+    from dispatcher.model import BreakRule, TimeWindow
     from dispatcher.optimize.params import ProgressSink, SolveParams
     from dispatcher.optimize.problem import RoutingProblem
     from dispatcher.optimize.stop import StopCriterion
@@ -83,6 +84,22 @@ def _merged_spans(windows: Sequence[TimeWindow], scale: int) -> list[tuple[int, 
         else:
             spans.append((lo, hi))
     return spans
+
+
+def break_allowance(rule: BreakRule | None, longest_leg: float) -> float:
+    """Extra driving time per minute driven that surely covers the breaks.
+
+    The rule takes a break before any leg that would push the driving since
+    the last break past ``after_driving`` (A). So the k-th break comes only
+    after more than k·(A - L) minutes of driving, L the longest leg, and also
+    k·A < 2·(driving so far). Stretching every leg by D / max(A - L, A / 2)
+    therefore makes every arrival at least as late as with real breaks: plans
+    stay feasible with breaks without OR-Tools' break intervals, which made
+    its first-solution heuristics fail even on tiny instances.
+    """
+    if rule is None:
+        return 0.0
+    return rule.duration / max(rule.after_driving - longest_leg, rule.after_driving / 2)
 
 
 class _Model:
@@ -177,12 +194,22 @@ class _Model:
     def _add_time(self) -> None:
         problem, routing, scale = self.problem, self.routing, self.scale
         travel = self._place_matrix(problem.matrix.duration_min)
-        transit = _ceil_units(self._service()[:, None] + travel, scale)
+        service = self._service()[:, None]
+        longest = float(travel.max(initial=0.0))
         horizon = math.floor(
             round(max(v.spec.shift.end for v in problem.vehicles) * scale, 6)
         )
-        callback = self._register_matrix(transit)
-        routing.AddDimension(callback, horizon, horizon, False, "time")
+        by_factor: dict[float, int] = {}
+        callbacks = []
+        for v in self.vehicles:
+            factor = break_allowance(problem.vehicles[v].spec.break_rule, longest)
+            if factor not in by_factor:
+                transit = _ceil_units(service + travel * (1.0 + factor), scale)
+                by_factor[factor] = self._register_matrix(transit)
+            callbacks.append(by_factor[factor])
+        routing.AddDimensionWithVehicleTransits(
+            callbacks, horizon, horizon, False, "time"
+        )
         self.time = routing.GetDimensionOrDie("time")
         for k, v in enumerate(self.vehicles):
             fleet = problem.vehicles[v]
@@ -202,7 +229,6 @@ class _Model:
                 self.time.CumulVar(routing.Start(k))
             )
             routing.AddVariableMinimizedByFinalizer(self.time.CumulVar(routing.End(k)))
-        self._add_breaks()
         if problem.objective.balance > 0:
             coefficient = problem.objective.balance * COST_SCALE / 60.0 / scale
             self.time.SetGlobalSpanCostCoefficient(max(1, round(coefficient)))
@@ -215,46 +241,6 @@ class _Model:
             cumul.SetRange(spans[0][0], spans[-1][1])
             for (_, gap_start), (gap_end, _) in itertools.pairwise(spans):
                 cumul.RemoveInterval(gap_start + 1, gap_end - 1)
-
-    def _add_breaks(self) -> None:
-        """Driver breaks: enough rest that no stretch between rests exceeds the rule.
-
-        OR-Tools bounds the elapsed time between breaks (waiting and service
-        included), which is stricter than the driving time the rule counts, so
-        its plans keep the rule; a wait may be used as the break.
-        """
-        problem, routing, scale = self.problem, self.routing, self.scale
-        service = self._service()
-        visits: list[int] | None = None
-        for k, v in enumerate(self.vehicles):
-            spec = problem.vehicles[v].spec
-            rule = spec.break_rule
-            if rule is None:
-                continue
-            if visits is None:
-                visits = [0] * routing.Size()
-                for index in range(routing.Size()):
-                    node = self.manager.IndexToNode(index)
-                    visits[index] = int(
-                        _ceil_units(np.array([service[node]]), scale)[0]
-                    )
-            start = math.floor(problem.vehicles[v].earliest_departure * scale)
-            end = math.floor(spec.shift.end * scale)
-            count = max(
-                1, math.ceil((spec.shift.end - spec.shift.start) / rule.after_driving)
-            )
-            solver = routing.solver()
-            intervals = [
-                solver.FixedDurationIntervalVar(
-                    start, end, rule.duration * scale, True, f"break {v} {i}"
-                )
-                for i in range(count)
-            ]
-            self._callbacks.extend(intervals)
-            self.time.SetBreakIntervalsOfVehicle(intervals, k, visits)
-            self.time.SetBreakDistanceDurationOfVehicle(
-                rule.after_driving * scale, rule.duration * scale, k
-            )
 
     def _add_capacities(self) -> None:
         problem = self.problem
