@@ -19,7 +19,7 @@ from dispatcher.validation import validate_order
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from dispatcher.model import Order
+    from dispatcher.model import Customer, CustomerId, Location, Order
     from dispatcher.ports import UnitOfWork, UnitOfWorkFactory
 
 
@@ -148,3 +148,43 @@ def ensure_user(uow_factory: UnitOfWorkFactory, login: str, role: Role) -> User:
             record_change(uow, "user", user.id, ChangeAction.CREATE, after=user)
             uow.commit()
     return user
+
+
+def move_customer(
+    uow_factory: UnitOfWorkFactory, customer_id: CustomerId, location: Location
+) -> Customer:
+    """Correct where a customer is (e.g. after a pin was dragged on the map).
+
+    Parameters
+    ----------
+    uow_factory
+        Opens the unit of work the change is saved in.
+    customer_id
+        The customer to move.
+    location
+        The corrected position.
+
+    Returns
+    -------
+    Customer
+        The saved customer; its orders are timed from the new place on the next
+        read of the day.
+
+    Raises
+    ------
+    NotFound
+        If the customer does not exist (any more).
+    """
+    with uow_factory() as uow:
+        before = uow.customers.get(customer_id)
+        saved = uow.customers.update(dataclasses.replace(before, location=location))
+        record_change(
+            uow,
+            "customer",
+            customer_id,
+            ChangeAction.UPDATE,
+            before=before,
+            after=saved,
+        )
+        uow.commit()
+    return saved
