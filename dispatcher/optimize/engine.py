@@ -14,7 +14,7 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
-from dispatcher.optimize import ortools_backend
+from dispatcher.optimize import ortools_backend, pyvrp_backend
 from dispatcher.optimize.explain import explain_dropped, screen
 from dispatcher.optimize.params import SolveParams
 from dispatcher.optimize.solution import Status, make_solution
@@ -38,6 +38,9 @@ VARIANT_FIRST_SOLUTIONS = (
     "SAVINGS",
 )
 """First-solution strategies of portfolio variants 1, 2, ... (variant 0 uses params)."""
+
+SECOND_SEARCH_SHARE = 0.8
+"""Share of the budget for PyVRP when it applies; OR-Tools polishes in the rest."""
 
 FIRST_PHASE_SHARE = 0.3
 """Share of the budget for the first plan before route elimination starts."""
@@ -121,6 +124,31 @@ class _Search:
         )
         if result is not None:
             self.solutions += result.solutions
+        return result
+
+    def second_search(
+        self, vehicles: Sequence[int], jobs: Sequence[int]
+    ) -> SearchResult | None:
+        """PyVRP finds routes serving every job; OR-Tools checks and polishes them.
+
+        Returns None (and leaves the budget to OR-Tools alone) if PyVRP finds
+        no plan serving every job or OR-Tools rejects its routes.
+        """
+        routes = pyvrp_backend.search(
+            self.problem,
+            vehicles=vehicles,
+            jobs=jobs,
+            budget=self.params.time_limit * SECOND_SEARCH_SHARE,
+            time_scale=self.params.time_scale,
+            seed=self.params.variant,
+            stop=self.stop,
+        )
+        if routes is None or self.stop():
+            return None
+        result = self.run(sorted(routes), jobs, self.remaining(), routes, "polish")
+        if result is None or result.dropped:
+            log.info("OR-Tools did not accept the second search's routes")
+            return None
         return result
 
     def eliminate_routes(
@@ -209,10 +237,14 @@ def solve(
         and params.route_elimination
         and (params.workers == 1 or params.variant > 0)
     )
-    budget = params.time_limit * (FIRST_PHASE_SHARE if eliminate else 1.0)
-    result = search.run(vehicles, jobs, budget, initial or None, "construct")
-    if result is not None and eliminate:
-        result = search.eliminate_routes(result, vehicles, jobs)
+    result = None
+    if params.second_search and pyvrp_backend.supports(problem, vehicles, jobs):
+        result = search.second_search(vehicles, jobs)
+    if result is None:
+        budget = search.remaining() * (FIRST_PHASE_SHARE if eliminate else 1.0)
+        result = search.run(vehicles, jobs, budget, initial or None, "construct")
+        if result is not None and eliminate:
+            result = search.eliminate_routes(result, vehicles, jobs)
     sequences: dict[int, Sequence[int]] = {
         v: problem.vehicles[v].current for v in locked
     }

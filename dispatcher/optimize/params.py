@@ -22,6 +22,9 @@ class SolveParams:
         With ``minimize_vehicles``: after a first plan, repeatedly try to serve
         everything with one vehicle fewer (the metaheuristic alone rarely
         empties a route).
+    second_search
+        Let PyVRP (if installed) build the routes when it can express the
+        problem; OR-Tools then checks and improves them.
     workers
         Parallel searches (differently configured); the best plan wins.
     time_scale
@@ -35,6 +38,7 @@ class SolveParams:
     first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
     metaheuristic: str = "GUIDED_LOCAL_SEARCH"
     route_elimination: bool = True
+    second_search: bool = True
     workers: int = 1
     time_scale: int = 60
     variant: int = 0
@@ -44,6 +48,7 @@ PLAIN_ORTOOLS = SolveParams(
     first_solution="PATH_CHEAPEST_ARC",
     metaheuristic="GUIDED_LOCAL_SEARCH",
     route_elimination=False,
+    second_search=False,
     workers=1,
 )
 """The textbook OR-Tools configuration the benchmark compares against."""
