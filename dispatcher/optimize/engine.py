@@ -42,6 +42,9 @@ VARIANT_FIRST_SOLUTIONS = (
 SECOND_SEARCH_SHARE = 0.8
 """Share of the budget for PyVRP when it applies; OR-Tools polishes in the rest."""
 
+FLEET_SHARES = (0.3, 0.6)
+"""Share of PyVRP's time spent on fleet minimisation, by portfolio variant."""
+
 FIRST_PHASE_SHARE = 0.3
 """Share of the budget for the first plan before route elimination starts."""
 
@@ -141,6 +144,7 @@ class _Search:
             budget=self.params.time_limit * SECOND_SEARCH_SHARE,
             time_scale=self.params.time_scale,
             seed=self.params.variant,
+            fleet_share=FLEET_SHARES[self.params.variant % len(FLEET_SHARES)],
             stop=self.stop,
         )
         if routes is None or self.stop():

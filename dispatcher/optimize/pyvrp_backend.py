@@ -204,12 +204,14 @@ def search(
     budget: float,
     time_scale: int,
     seed: int = 0,
+    fleet_share: float = 0.3,
     stop: StopCriterion | None = None,
 ) -> dict[int, tuple[int, ...]] | None:
     """Routes serving every job, or None if PyVRP found no feasible plan.
 
-    With ``minimize_vehicles`` and a single vehicle type, part of the budget
-    goes to PyVRP's fleet minimisation first.
+    With ``minimize_vehicles`` and a single vehicle type, ``fleet_share`` of
+    the budget goes to PyVRP's fleet minimisation first (more share: fewer
+    vehicles more often, but longer routes).
     """
     import pyvrp
     from pyvrp.stop import MaxRuntime
@@ -221,19 +223,19 @@ def search(
     data = builder.model.data()
     criterion = _criterion(MaxRuntime(budget), stop)
     if problem.objective.minimize_vehicles and data.num_vehicle_types == 1:
-        fleet_stop = _criterion(MaxRuntime(budget * 0.3), stop)
+        fleet_stop = _criterion(MaxRuntime(budget * fleet_share), stop)
         smaller = pyvrp.minimise_fleet(data, fleet_stop, seed=seed)
         if smaller.num_available < data.vehicle_type(0).num_available:
             trial = data.replace(vehicle_types=[smaller])
             result = pyvrp.solve(
                 trial,
-                _criterion(MaxRuntime(budget * 0.7), stop),
+                _criterion(MaxRuntime(budget * (1 - fleet_share)), stop),
                 seed=seed,
                 display=False,
             )
             if result.best.is_feasible():
                 return builder.routes(result.best)
-        criterion = _criterion(MaxRuntime(budget * 0.7), stop)
+        criterion = _criterion(MaxRuntime(budget * (1 - fleet_share)), stop)
     result = pyvrp.solve(data, criterion, seed=seed, display=False)
     return builder.routes(result.best) if result.best.is_feasible() else None
 
