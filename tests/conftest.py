@@ -17,12 +17,16 @@ os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-gpu --no-sandbox"
 PG_URL_VARIABLE = "DISPATCHER_TEST_PG_URL"
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> None:
     """Skip ``postgres`` tests without a server locally; in CI they must run."""
     if os.environ.get(PG_URL_VARIABLE):
         return
     if os.environ.get("CI"):
-        raise pytest.UsageError(f"CI must set {PG_URL_VARIABLE} so PostgreSQL tests run")
+        raise pytest.UsageError(
+            f"CI must set {PG_URL_VARIABLE} so PostgreSQL tests run"
+        )
     skip = pytest.mark.skip(reason=f"{PG_URL_VARIABLE} is not set")
     for item in items:
         if "postgres" in item.keywords:
