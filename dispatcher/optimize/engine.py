@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from dispatcher.optimize import ortools_backend, pyvrp_backend
 from dispatcher.optimize.explain import explain_dropped, screen
-from dispatcher.optimize.params import SolveParams
+from dispatcher.optimize.ortools_backend import PROGRESS_INTERVAL
+from dispatcher.optimize.params import Progress, SolveParams
 from dispatcher.optimize.solution import Status, make_solution
 from dispatcher.optimize.stop import AnyOf, MaxRuntime, Never
 from dispatcher.scheduling import schedule_route
@@ -100,6 +101,7 @@ class _Search:
         self.deadline = self.started + params.time_limit
         self.stop = stop
         self.solutions = 0
+        self._last_report = 0.0
 
     def remaining(self) -> float:
         return self.deadline - time.perf_counter()
@@ -146,14 +148,33 @@ class _Search:
             seed=self.params.variant,
             fleet_share=FLEET_SHARES[self.params.variant % len(FLEET_SHARES)],
             stop=self.stop,
+            on_cost=self._report_cost,
         )
-        if routes is None or self.stop():
+        if routes is None:
             return None
         result = self.run(sorted(routes), jobs, self.remaining(), routes, "polish")
         if result is None or result.dropped:
             log.info("OR-Tools did not accept the second search's routes")
             return None
         return result
+
+    def _report_cost(self, cost: float) -> None:
+        """Throttled progress from the second search (its best cost)."""
+        now = time.perf_counter()
+        if self.progress is None or now - self._last_report < PROGRESS_INTERVAL:
+            return
+        self._last_report = now
+        self.solutions += 1
+        self.progress(
+            Progress(
+                objective=cost,
+                elapsed=now - self.started,
+                solutions=self.solutions,
+                vehicles=None,
+                unassigned=None,
+                phase="second search",
+            )
+        )
 
     def eliminate_routes(
         self, best: SearchResult, vehicles: Sequence[int], jobs: Sequence[int]

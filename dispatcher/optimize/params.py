@@ -56,13 +56,17 @@ PLAIN_ORTOOLS = SolveParams(
 
 @dataclass(frozen=True, slots=True)
 class Progress:
-    """A snapshot of a running search (sent at most about 10 times a second)."""
+    """A snapshot of a running search (sent at most about 10 times a second).
+
+    ``vehicles`` and ``unassigned`` are None while the second search runs (it
+    reports only its best cost).
+    """
 
     objective: float
     elapsed: float
     solutions: int
-    vehicles: int
-    unassigned: int
+    vehicles: int | None
+    unassigned: int | None
     phase: str = "search"
 
 

@@ -32,7 +32,7 @@ from dispatcher.optimize.weights import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from dispatcher.optimize.problem import RoutingProblem
     from dispatcher.optimize.stop import StopCriterion
@@ -206,6 +206,7 @@ def search(
     seed: int = 0,
     fleet_share: float = 0.3,
     stop: StopCriterion | None = None,
+    on_cost: Callable[[float], None] | None = None,
 ) -> dict[int, tuple[int, ...]] | None:
     """Routes serving every job, or None if PyVRP found no feasible plan.
 
@@ -221,27 +222,33 @@ def search(
     warnings.filterwarnings("ignore", module="pyvrp")
     builder = _Builder(problem, vehicles, jobs, time_scale)
     data = builder.model.data()
-    criterion = _criterion(MaxRuntime(budget), stop)
+    criterion = _criterion(MaxRuntime(budget), stop, on_cost)
     if problem.objective.minimize_vehicles and data.num_vehicle_types == 1:
-        fleet_stop = _criterion(MaxRuntime(budget * fleet_share), stop)
+        fleet_stop = _criterion(MaxRuntime(budget * fleet_share), stop, on_cost)
         smaller = pyvrp.minimise_fleet(data, fleet_stop, seed=seed)
         if smaller.num_available < data.vehicle_type(0).num_available:
             trial = data.replace(vehicle_types=[smaller])
             result = pyvrp.solve(
                 trial,
-                _criterion(MaxRuntime(budget * (1 - fleet_share)), stop),
+                _criterion(MaxRuntime(budget * (1 - fleet_share)), stop, on_cost),
                 seed=seed,
                 display=False,
             )
             if result.best.is_feasible():
                 return builder.routes(result.best)
-        criterion = _criterion(MaxRuntime(budget * (1 - fleet_share)), stop)
+        criterion = _criterion(MaxRuntime(budget * (1 - fleet_share)), stop, on_cost)
     result = pyvrp.solve(data, criterion, seed=seed, display=False)
     return builder.routes(result.best) if result.best.is_feasible() else None
 
 
-def _criterion(limit: Any, stop: StopCriterion | None) -> Any:
-    """A PyVRP stopping criterion that also honours the engine's stop."""
-    if stop is None:
-        return limit
-    return lambda best_cost: limit(best_cost) or stop()
+def _criterion(
+    limit: Any, stop: StopCriterion | None, on_cost: Callable[[float], None] | None
+) -> Any:
+    """A PyVRP stopping criterion that honours the engine's stop and reports costs."""
+
+    def criterion(best_cost: float) -> bool:
+        if on_cost is not None and math.isfinite(best_cost):
+            on_cost(best_cost)
+        return bool(limit(best_cost)) or (stop is not None and stop())
+
+    return criterion
