@@ -1,7 +1,7 @@
 """Fixtures of the Qt tests: hand-made day views and an isolated settings file.
 
-QtWebEngine must be imported before the QApplication exists (pytest-qt makes it
-on first use), so it is imported here when installed.
+QtWebEngine must be imported, and the map's URL scheme registered, before the
+QApplication exists (pytest-qt makes it on first use), so both happen here.
 """
 
 from __future__ import annotations
@@ -15,6 +15,11 @@ import pytest
 
 with contextlib.suppress(ImportError):
     import PySide6.QtWebEngineWidgets  # noqa: F401
+
+    from ui.map.scheme import register_schemes
+
+    # The map's app:// scheme must be known before the QApplication exists.
+    register_schemes()
 
 from PySide6.QtCore import QSettings
 
