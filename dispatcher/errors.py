@@ -44,6 +44,22 @@ class ValidationError(DispatcherError):
         super().__init__(prefix + message)
 
 
+class LockedStop(ValidationError):
+    """An edit would move a locked stop, or change a locked route.
+
+    Parameters
+    ----------
+    message
+        Names the order (and route) at fault and says to unlock it first.
+    order_id
+        The order whose stop is locked or sits on a locked route.
+    """
+
+    def __init__(self, message: str, *, order_id: int | None = None):
+        super().__init__(message)
+        self.order_id = order_id
+
+
 class ConcurrencyConflict(DispatcherError):
     """Somebody else saved a newer version of what we tried to change."""
 
