@@ -2,12 +2,15 @@
 
 ``load_day`` reads a date in one unit of work and returns immutable rows the Qt
 models can show as they are: each order with its customer, its route and ETA,
-and each route timed by the scheduler with its totals.
+and each route timed by the scheduler with its totals. After an edit,
+``DayView.with_plan`` re-times only the changed routes and rebuilds only their
+orders' lines, so a drag on a 2,000-order day costs a few milliseconds.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from dispatcher.model import OPEN_ORDER_STATUSES
@@ -15,8 +18,19 @@ from dispatcher.timing import DEFAULT_PROVIDER, DayContext
 
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Iterable, Iterator, Mapping, Sequence
 
-    from dispatcher.model import Customer, Driver, Order, Route, Vehicle
+    from dispatcher.model import (
+        Customer,
+        Driver,
+        DriverId,
+        Order,
+        OrderId,
+        Plan,
+        Route,
+        Vehicle,
+        VehicleId,
+    )
     from dispatcher.ports import UnitOfWorkFactory
     from dispatcher.scheduling import RouteSchedule
     from dispatcher.travel import TravelMatrixProvider
@@ -58,13 +72,208 @@ class DayTotals:
 
 @dataclass(frozen=True, slots=True)
 class DayView:
-    """Everything the main window shows for one date."""
+    """Everything the main window shows for one date.
+
+    A view made by ``load_day`` also keeps what it was built from (``context``,
+    the fleet's ``vehicles`` and ``drivers``), so ``with_plan`` can bring it up
+    to date after an edit by re-timing only the changed routes.
+    """
 
     date: dt.date
     plan_version: int
     lines: tuple[OrderLine, ...]
     routes: tuple[RouteLine, ...]
     totals: DayTotals
+    context: DayContext | None = field(default=None, compare=False, repr=False)
+    vehicles: Mapping[VehicleId, Vehicle] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    drivers: Mapping[DriverId, Driver] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    line_index: Mapping[OrderId, int] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """Position of each order's line in ``lines`` (filled by ``load_day``)."""
+
+    def line_of(self, order_id: OrderId) -> OrderLine | None:
+        """The line of an order, if the day lists it."""
+        index = self.line_index or _index_lines(self.lines)
+        i = index.get(order_id)
+        return self.lines[i] if i is not None else None
+
+    def with_plan(
+        self,
+        plan: Plan,
+        vehicles: Iterable[VehicleId],
+        orders: Iterable[Order] = (),
+    ) -> DayView:
+        """This day after an edit that changed the routes of ``vehicles``.
+
+        Only those routes are re-timed and only the lines of their orders (before
+        and after) rebuilt; every other route and line is reused as it is.
+
+        Parameters
+        ----------
+        plan
+            The plan after the edit; only the routes of ``vehicles`` are read.
+        vehicles
+            The vehicles whose route changed (``PlanChanges.vehicles``).
+        orders
+            Orders saved by the edit (new status and version), replacing the
+            ones the view holds.
+
+        Returns
+        -------
+        DayView
+            A new view at ``plan.version``.
+
+        Raises
+        ------
+        ValueError
+            If this view was not made by ``load_day`` (it has no context).
+        """
+        if self.context is None:
+            raise ValueError("a day view without a DayContext cannot be updated")
+        context = self.context
+        updated = {o.id: o for o in orders}
+        if updated:
+            context = dataclasses.replace(context, orders={**context.orders, **updated})
+        changed = set(vehicles)
+        new_routes = {r.vehicle_id: r for r in plan.routes if r.vehicle_id in changed}
+        route_lines = [r for r in self.routes if r.vehicle.id not in changed]
+        were_on_changed = {
+            oid
+            for line in self.routes
+            if line.vehicle.id in changed
+            for oid in line.route.order_ids
+        }
+        touched = were_on_changed | updated.keys()
+        placed: dict[OrderId, _Placement] = {}
+        for vid in changed & new_routes.keys():
+            route = new_routes[vid]
+            line = _route_line(context, self.vehicles[vid], self.drivers, route)
+            route_lines.append(line)
+            placed.update(_placements(line))
+            touched.update(route.order_ids)
+        route_lines.sort(key=_route_sort_key)
+
+        index = self.line_index or _index_lines(self.lines)
+        lines = list(self.lines)
+        unassigned = self.totals.unassigned
+        for oid in touched:
+            i = index.get(oid)
+            if i is None:
+                # An order the day did not list (another date's): rebuild all.
+                return _build(
+                    self.date,
+                    plan.version,
+                    context,
+                    route_lines,
+                    self.vehicles,
+                    self.drivers,
+                )
+            old = lines[i]
+            order = context.orders[oid]
+            if oid in placed:
+                new = OrderLine(order, old.customer, *placed[oid])
+            elif old.vehicle_name is not None and oid not in were_on_changed:
+                new = dataclasses.replace(old, order=order)  # on an unchanged route
+            else:
+                new = OrderLine(order, old.customer)
+            unassigned += _is_unassigned(new) - _is_unassigned(old)
+            lines[i] = new
+        totals = _totals(len(lines), route_lines, unassigned)
+        return dataclasses.replace(
+            self,
+            plan_version=plan.version,
+            lines=tuple(lines),
+            routes=tuple(route_lines),
+            totals=totals,
+            context=context,
+            line_index=index,
+        )
+
+
+_Placement = tuple[str, int, float, float]
+"""Vehicle name, 1-based position, ETA and lateness of a planned order."""
+
+
+def _route_sort_key(line: RouteLine) -> tuple[str, int]:
+    return (line.vehicle.name, line.vehicle.id)
+
+
+def _index_lines(lines: Sequence[OrderLine]) -> dict[OrderId, int]:
+    return {line.order.id: i for i, line in enumerate(lines)}
+
+
+def _is_unassigned(line: OrderLine) -> int:
+    """1 if the line is an open order on no route, else 0."""
+    return int(line.vehicle_name is None and line.order.status in OPEN_ORDER_STATUSES)
+
+
+def _route_line(
+    context: DayContext,
+    vehicle: Vehicle,
+    drivers: Mapping[DriverId, Driver],
+    route: Route,
+) -> RouteLine:
+    """A route timed by the shared scheduler, with its vehicle and driver."""
+    schedule = context.time_route(vehicle, route.order_ids)
+    driver = drivers.get(route.driver_id) if route.driver_id is not None else None
+    return RouteLine(route, vehicle, driver, schedule)
+
+
+def _placements(line: RouteLine) -> Iterator[tuple[OrderId, _Placement]]:
+    """Where each order of a timed route is, for its order line."""
+    name = line.vehicle.name
+    for position, (oid, timing) in enumerate(
+        zip(line.route.order_ids, line.schedule.stops, strict=True), start=1
+    ):
+        yield oid, (name, position, timing.arrival, timing.lateness)
+
+
+def _totals(orders: int, routes: Sequence[RouteLine], unassigned: int) -> DayTotals:
+    return DayTotals(
+        orders=orders,
+        planned=sum(len(r.route.stops) for r in routes),
+        unassigned=unassigned,
+        km=sum(r.schedule.km for r in routes),
+        cost=sum(r.schedule.cost for r in routes),
+        late=sum(r.schedule.late_count for r in routes),
+    )
+
+
+def _build(
+    day: dt.date,
+    plan_version: int,
+    context: DayContext,
+    route_lines: list[RouteLine],
+    vehicles: Mapping[VehicleId, Vehicle],
+    drivers: Mapping[DriverId, Driver],
+) -> DayView:
+    """A whole day view from timed routes: every order line, sorted by reference."""
+    placed = dict(p for line in route_lines for p in _placements(line))
+    lines = []
+    for order in sorted(context.orders.values(), key=lambda o: o.reference):
+        customer = context.customers[order.customer_id]
+        if order.id in placed:
+            lines.append(OrderLine(order, customer, *placed[order.id]))
+        else:
+            lines.append(OrderLine(order, customer))
+    route_lines.sort(key=_route_sort_key)
+    unassigned = sum(_is_unassigned(line) for line in lines)
+    return DayView(
+        day,
+        plan_version,
+        tuple(lines),
+        tuple(route_lines),
+        _totals(len(lines), route_lines, unassigned),
+        context,
+        vehicles,
+        drivers,
+        _index_lines(lines),
+    )
 
 
 def load_day(
@@ -96,12 +305,12 @@ def load_day(
         drivers = {d.id: d for d in uow.fleet.drivers()}
         depots = {d.id: d for d in uow.fleet.depots()}
         planned_ids = plan.assigned_order_ids()
-        customer_ids = {o.customer_id for o in orders}
         # Routes may hold orders of other statuses (e.g. already delivered).
         missing = planned_ids - {o.id for o in orders}
         orders.extend(uow.orders.get(oid) for oid in sorted(missing))
-        customer_ids |= {o.customer_id for o in orders}
-        customers = {c.id: c for c in uow.customers.list(customer_ids)}
+        customers = {
+            c.id: c for c in uow.customers.list({o.customer_id for o in orders})
+        }
 
     context = DayContext(
         orders={o.id: o for o in orders},
@@ -109,37 +318,8 @@ def load_day(
         depots=depots,
         provider=provider or DEFAULT_PROVIDER,
     )
-    route_lines: list[RouteLine] = []
-    placed: dict[int, tuple[str, int, float, float]] = {}
-    for route in plan.routes:
-        vehicle = vehicles[route.vehicle_id]
-        schedule = context.time_route(vehicle, route.order_ids)
-        driver = drivers.get(route.driver_id) if route.driver_id is not None else None
-        route_lines.append(RouteLine(route, vehicle, driver, schedule))
-        for position, (oid, timing) in enumerate(
-            zip(route.order_ids, schedule.stops, strict=True), start=1
-        ):
-            placed[oid] = (vehicle.name, position, timing.arrival, timing.lateness)
-
-    lines = []
-    for order in sorted(orders, key=lambda o: o.reference):
-        customer = customers[order.customer_id]
-        if order.id in placed:
-            name, position, eta, lateness = placed[order.id]
-            lines.append(OrderLine(order, customer, name, position, eta, lateness))
-        else:
-            lines.append(OrderLine(order, customer))
-    route_lines.sort(key=lambda r: r.vehicle.name)
-    totals = DayTotals(
-        orders=len(lines),
-        planned=len(placed),
-        unassigned=sum(
-            1
-            for line in lines
-            if line.order.status in OPEN_ORDER_STATUSES and line.order.id not in placed
-        ),
-        km=sum(r.schedule.km for r in route_lines),
-        cost=sum(r.schedule.cost for r in route_lines),
-        late=sum(r.schedule.late_count for r in route_lines),
-    )
-    return DayView(day, plan.version, tuple(lines), tuple(route_lines), totals)
+    route_lines = [
+        _route_line(context, vehicles[route.vehicle_id], drivers, route)
+        for route in plan.routes
+    ]
+    return _build(day, plan.version, context, route_lines, vehicles, drivers)
