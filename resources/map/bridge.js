@@ -433,10 +433,16 @@
         center: map.getCenter(),
       };
     },
-    fireClick(id) {
+    marker(id) {
       const found = orders.get(id);
-      if (found) found.marker.fire("click");
-      return Boolean(found);
+      return found ? found.marker : null;
+    },
+    showTooltip(id) {
+      const found = orders.get(id);
+      if (!found) return null;
+      found.marker.openTooltip();
+      const el = found.marker.getTooltip().getElement();
+      return { text: el.textContent, elements: [...el.querySelectorAll("*")].map((e) => e.tagName) };
     },
   };
 

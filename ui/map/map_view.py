@@ -125,9 +125,8 @@ class MapPage(QWebEnginePage):
 
 def fleet_of(view: DayView) -> Fleet:
     """The depots and vehicles of a day view (the whole fleet when it has it)."""
-    context = getattr(view, "context", None)
-    depots = dict(context.depots) if context is not None else {}
-    vehicles = dict(getattr(view, "vehicles", None) or {})
+    depots = dict(view.context.depots) if view.context is not None else {}
+    vehicles = dict(view.vehicles)
     vehicles.update((r.vehicle.id, r.vehicle) for r in view.routes)
     return Fleet(depots, vehicles)
 
@@ -256,6 +255,11 @@ class MapView(QWidget):
     def web_view(self) -> QWebEngineView:
         """The browser widget (for screenshots and tests)."""
         return self._web
+
+    @property
+    def assign_menu(self) -> QMenu | None:
+        """The vehicle menu of the latest box selection, if one was shown."""
+        return self._menu
 
     @property
     def last_push(self) -> int:
