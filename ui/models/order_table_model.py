@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QColor, QFont
 
 from dispatcher.model import OrderKind, Priority, format_minutes
@@ -27,6 +33,7 @@ from ui.models.badges import (
     STATUS_RANK,
     status_badge,
 )
+from ui.models.order_mime import ORDER_IDS_MIME, encode_order_ids
 from ui.models.roles import BadgeRole, IdRole, LineRole, SearchRole, SortRole
 
 if TYPE_CHECKING:
@@ -346,10 +353,31 @@ class OrderTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(Column)
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        """Cells can be selected but not edited (edits go through services)."""
+        """Cells select and drag (onto the route board) but do not edit here."""
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemIsDragEnabled
+        )
+
+    def mimeTypes(self) -> list[str]:
+        """Rows leave as order ids, the payload the route board accepts."""
+        return [ORDER_IDS_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        """The ids of the rows of ``indexes``, once each, in the order given.
+
+        The table never removes rows after a drag: its drags are copies (Qt's
+        default ``supportedDragActions``), the board turns them into requests.
+        """
+        ids = (
+            self._lines[index.row()].order.id
+            for index in indexes
+            if index.isValid() and 0 <= index.row() < len(self._lines)
+        )
+        return encode_order_ids(ids)
 
     def headerData(
         self,
