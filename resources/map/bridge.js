@@ -121,17 +121,20 @@
     if (fromDepot) legs.push(path.slice(0, 2));
     if (toDepot) legs.push(path.slice(-2));
     const layers = [];
+    const className = "route v" + Number(r.vehicle);
     if (legs.length) {
       layers.push(L.polyline(legs, {
         pane: "routes", color, weight: 2.5, opacity: 0.7, dashArray: "1 6", lineCap: "round",
+        className,
       }));
     }
     if (body.length > 1) {
       layers.push(L.polyline(body, {
         pane: "routes", color: "#ffffff", weight: 6.5, opacity: 0.85, interactive: false,
+        className,
       }));
       layers.push(L.polyline(body, {
-        pane: "routes", color, weight: 3.5, opacity: 0.95, lineJoin: "round",
+        pane: "routes", color, weight: 3.5, opacity: 0.95, lineJoin: "round", className,
       }));
     }
     for (const layer of layers) {
@@ -141,22 +144,40 @@
           L.DomEvent.stop(e);
           if (bridge) bridge.route_clicked(String(r.vehicle));
         });
+        layer.on("mouseover", () => focusRoute(r.vehicle));
+        layer.on("mouseout", () => focusRoute(null));
       }
       layer.addTo(routeLayer);
     }
     routes.set(r.vehicle, { layers, data: r });
   }
 
+  // Hovering a route (its line or legend row) fades the others: on a day of
+  // forty routes that is the quickest way to see one of them.
+  const focusStyle = document.createElement("style");
+  document.head.appendChild(focusStyle);
+
+  function focusRoute(vehicle) {
+    const v = Number(vehicle);
+    focusStyle.textContent =
+      vehicle === null || !Number.isInteger(v)
+        ? ""
+        : `.leaflet-container .route:not(.v${v}) { opacity: 0.12; }
+           .leaflet-container .stop:not(.v${v}):not(.selected) { opacity: 0.3; }
+           .legend-row.v${v} { background: #eef2f7; }`;
+  }
+
   // ---- orders ------------------------------------------------------------
   function orderIcon(o) {
     const classes = ["stop"];
     if (o.vehicle === null) classes.push("unassigned");
+    else classes.push("v" + Number(o.vehicle));
     if (o.late) classes.push("late");
     if (selected.has(o.id)) classes.push("selected");
     const dot = document.createElement("div");
     dot.className = "dot";
     if (o.vehicle === null) {
-      dot.style.borderColor = safeColor(o.color, "#8a94a3");
+      dot.style.borderColor = safeColor(o.color, "#697386");
     } else {
       dot.style.backgroundColor = safeColor(o.color, "#5f6b7a");
       dot.style.color = safeColor(o.text, "#ffffff");
@@ -188,7 +209,7 @@
       found.marker.setLatLng([o.lat, o.lon]);
       found.marker.setIcon(orderIcon(o));
       found.marker.setTooltipContent(o.tip);
-      found.marker.setZIndexOffset(selected.has(o.id) ? 1000 : o.vehicle === null ? -100 : 0);
+      found.marker.setZIndexOffset(selected.has(o.id) ? 1000 : o.vehicle === null ? 500 : 0);
       return;
     }
     const marker = L.marker([o.lat, o.lon], {
@@ -198,7 +219,7 @@
       orderId: o.id,
       draggable: pinMode,
       autoPan: true,
-      zIndexOffset: o.vehicle === null ? -100 : 0,
+      zIndexOffset: o.vehicle === null ? 500 : 0,
     });
     marker.bindTooltip(o.tip, { direction: "top", offset: [0, -11], className: "tip" });
     marker.on("click", onOrderClick);
@@ -238,13 +259,15 @@
       div.classList.toggle("collapsed", Boolean(this._collapsed));
       const list = L.DomUtil.create("div", "legend-list", div);
       for (const r of data.routes) {
-        const row = L.DomUtil.create("div", "legend-row", list);
+        const row = L.DomUtil.create("div", "legend-row v" + Number(r.vehicle), list);
         row.title = "Select the stops of this route";
         const swatch = L.DomUtil.create("span", "swatch", row);
         swatch.style.setProperty("--c", safeColor(r.color, "#5f6b7a"));
         L.DomUtil.create("span", "legend-name", row).textContent = r.name;
         L.DomUtil.create("span", "legend-count", row).textContent = String(r.stops);
         row.addEventListener("click", () => bridge && bridge.route_clicked(String(r.vehicle)));
+        row.addEventListener("mouseenter", () => focusRoute(r.vehicle));
+        row.addEventListener("mouseleave", () => focusRoute(null));
       }
       const extra = L.DomUtil.create("div", "legend-extra", div);
       const unassigned = L.DomUtil.create("div", "legend-row static", extra);
@@ -300,7 +323,7 @@
     if (!found) return;
     const el = found.marker.getElement();
     if (el) el.classList.toggle("selected", on);
-    found.marker.setZIndexOffset(on ? 1000 : found.data.vehicle === null ? -100 : 0);
+    found.marker.setZIndexOffset(on ? 1000 : found.data.vehicle === null ? 500 : 0);
   }
 
   function setSelection(msg) {
@@ -433,6 +456,7 @@
         center: map.getCenter(),
       };
     },
+    focusRoute,
     marker(id) {
       const found = orders.get(id);
       return found ? found.marker : null;

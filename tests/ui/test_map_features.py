@@ -251,7 +251,8 @@ def test_tooltip_tells_eta_window_and_lateness(factory: Any) -> None:
     view = load(factory)
     line = next(ln for ln in view.lines if ln.order.id == 9)
     text = features.order_tooltip(line)
-    assert "Van 1, stop 2" in text
+    assert 'Stop 2 · <span class="nowrap">Van 1</span>' in text
+    assert "Order A-2" in text
     assert "window 09:00–12:00" in text
     assert f"ETA {line.eta // 60:02.0f}:" in text
     late = features.order_tooltip(dataclasses.replace(line, lateness=75))

@@ -33,6 +33,7 @@ from tests.ui.test_map_features import (
 from ui.map import tiles
 from ui.map.map_view import MapView
 from ui.map.tiles import NO_TILES
+from ui.models.route_colors import UNASSIGNED_COLOR
 from ui.selection import OrderSelection
 
 if TYPE_CHECKING:
@@ -160,7 +161,7 @@ def test_page_loads_offline_and_draws_the_day(
     unassigned = order_state(qtbot, map_view, UNASSIGNED)
     assert unassigned["text"] == ""
     assert unassigned["background"] == "rgb(255, 255, 255)"
-    assert unassigned["border"] == rgb("#8a94a3")
+    assert unassigned["border"] == rgb(UNASSIGNED_COLOR)
 
 
 def test_hostile_names_show_as_text_and_run_nothing(
@@ -456,3 +457,22 @@ def test_tiles_from_the_settings_load_with_our_user_agent(
         dispose(view)
         server.shutdown()
         server.server_close()
+
+
+def test_hovering_a_legend_row_fades_the_other_routes(
+    qtbot: QtBot, map_view: MapView, factory: Any
+) -> None:
+    """Pointing at Van 2 in the legend dims Van 1's stops, and leaving restores them."""
+    show_day(qtbot, map_view, load_day(factory, b.DAY))
+    opacity = (
+        "[8, 10].map((id) => getComputedStyle("
+        "dispatcherMap.marker(id).getElement()).opacity)"
+    )
+    hover = (
+        f"document.querySelector('.legend-row.v{VAN_2}')"
+        ".dispatchEvent(new MouseEvent('{event}')) || 1"
+    )
+    js(qtbot, map_view, hover.replace("{event}", "mouseenter"))
+    assert js(qtbot, map_view, opacity) == ["0.3", "1"]
+    js(qtbot, map_view, hover.replace("{event}", "mouseleave"))
+    assert js(qtbot, map_view, opacity) == ["1", "1"]

@@ -61,21 +61,22 @@ def _windows_text(line: OrderLine) -> str:
 
 
 def order_tooltip(line: OrderLine) -> str:
-    """The hover text of an order: customer, address, route, ETA and window."""
+    """The hover text of an order: customer, address, route, ETA, window, reference."""
     parts = [
         f'<div class="tip-title">{_escape(line.customer.name)}</div>',
         f'<div class="tip-muted">{_escape(line.customer.address)}</div>',
     ]
     if line.vehicle_name is not None and line.sequence is not None:
-        where = f"{_escape(line.vehicle_name)}, stop {line.sequence}"
+        vehicle = f'<span class="nowrap">{_escape(line.vehicle_name)}</span>'
+        parts.append(f"<div>Stop {line.sequence} · {vehicle}</div>")
     else:
-        where = "Not on a route"
-    parts.append(f"<div>{_escape(line.order.reference)} · {where}</div>")
+        parts.append("<div>Not on a route</div>")
     eta = f"ETA {format_minutes(line.eta)} · " if line.eta is not None else ""
     parts.append(f"<div>{eta}window {_escape(_windows_text(line))}</div>")
     if line.lateness > 0:
         late = f"Late by {_duration(line.lateness)}"
         parts.append(f'<div class="tip-late">{late}</div>')
+    parts.append(f'<div class="tip-muted">Order {_escape(line.order.reference)}</div>')
     return "".join(parts)
 
 
@@ -111,19 +112,24 @@ def order_feature(
 ) -> Feature:
     """An order marker: numbered and coloured on a route, hollow grey when not."""
     location = line.customer.location
-    on_route = vehicle_id is not None and color is not None
-    return {
+    feature: Feature = {
         "id": int(line.order.id),
         "customer": int(line.customer.id),
         "lat": location.lat,
         "lon": location.lon,
-        "vehicle": int(vehicle_id) if on_route else None,
-        "seq": line.sequence if on_route else None,
-        "color": color if on_route else UNASSIGNED_COLOR,
-        "text": text_color_on(color) if on_route else UNASSIGNED_COLOR,
+        "vehicle": None,
+        "seq": None,
+        "color": UNASSIGNED_COLOR,
+        "text": UNASSIGNED_COLOR,
         "late": line.lateness > 0,
         "tip": order_tooltip(line),
     }
+    if vehicle_id is not None and color is not None:
+        feature["vehicle"] = int(vehicle_id)
+        feature["seq"] = line.sequence
+        feature["color"] = color
+        feature["text"] = text_color_on(color)
+    return feature
 
 
 def route_feature(

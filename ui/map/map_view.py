@@ -40,6 +40,7 @@ from ui.map.features import (
 )
 from ui.map.scheme import MAP_HOST, MAP_PAGE_URL, SCHEME, MapSchemeHandler
 from ui.map.tiles import USER_AGENT, TileRequestInterceptor, TileSource, tile_source
+from ui.models.route_colors import UNASSIGNED_COLOR
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -202,7 +203,7 @@ class MapView(QWidget):
 
         self._web = QWebEngineView(self)
         self._web.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
-        self._page = MapPage(map_profile(), self._web)
+        self._page: MapPage | None = MapPage(map_profile(), self._web)
         self._web.setPage(self._page)
         self._bridge = MapBridge(self)
         self._channel = QWebChannel(self._page)
@@ -316,7 +317,9 @@ class MapView(QWidget):
         )
         for vehicle in vehicles:
             text = f"{vehicle.name}  ({stops.get(vehicle.id, 0)} stops)"
-            action = menu.addAction(_swatch(colors.get(vehicle.id, "#8a94a3")), text)
+            action = menu.addAction(
+                _swatch(colors.get(vehicle.id, UNASSIGNED_COLOR)), text
+            )
             action.setData(int(vehicle.id))
             action.triggered.connect(
                 lambda _=False, v=vehicle.id: self._request_assign(order_ids, v)

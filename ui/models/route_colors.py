@@ -34,7 +34,7 @@ ROUTE_COLORS: tuple[str, ...] = (
 )
 """Route colours, ``#rrggbb``, neighbours chosen to contrast with each other."""
 
-UNASSIGNED_COLOR = "#8a94a3"
+UNASSIGNED_COLOR = "#697386"
 """Outline colour of orders on no route (they are drawn hollow)."""
 
 DEPOT_COLOR = "#1f2933"
