@@ -18,7 +18,7 @@ from ui.models.badges import PRIORITY_RANK
 from ui.models.route_colors import UNASSIGNED_COLOR, vehicle_colors
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Callable
 
     from dispatcher.day_view import DayView, OrderLine, RouteLine
     from dispatcher.model import OrderId, TimeWindow, Vehicle, VehicleId
@@ -169,14 +169,14 @@ def unassigned_lane(view: DayView) -> Lane:
 def vehicle_lane(
     vehicle: Vehicle,
     route: RouteLine | None,
-    lines: Mapping[OrderId, OrderLine],
+    line_of: Callable[[OrderId], OrderLine],
     color: str,
 ) -> Lane:
     """A vehicle's lane: its stops in driving order, each with its timing."""
     if route is None:
         return Lane((), color, vehicle)
     cards = tuple(
-        Card(lines[stop.order_id], position, timing, stop.locked)
+        Card(line_of(stop.order_id), position, timing, stop.locked)
         for position, (stop, timing) in enumerate(
             zip(route.route.stops, route.schedule.stops, strict=True), start=1
         )
@@ -184,42 +184,39 @@ def vehicle_lane(
     return Lane(cards, color, route.vehicle, route)
 
 
-def lane_vehicles(view: DayView, fleet: Iterable[Vehicle]) -> list[Vehicle]:
-    """The vehicles that get a lane, by name: active ones and any with a route."""
-    vehicles = {v.id: v for v in fleet if v.active}
+def lane_vehicles(view: DayView) -> list[Vehicle]:
+    """The vehicles that get a lane, by name: the active fleet and any with a route."""
+    vehicles = {v.id: v for v in view.vehicles.values() if v.active}
     vehicles.update((r.vehicle.id, r.vehicle) for r in view.routes)
     return sorted(vehicles.values(), key=lambda v: (v.name.casefold(), v.id))
 
 
-def build_lanes(view: DayView, fleet: Iterable[Vehicle] = ()) -> tuple[Lane, ...]:
+def build_lanes(view: DayView) -> tuple[Lane, ...]:
     """Unassigned first, then one lane per vehicle by name.
 
-    Parameters
-    ----------
-    view
-        The day to show.
-    fleet
-        Every vehicle of the fleet: idle ones get an empty lane to drop onto,
-        and route colours stay put when routes appear or empty.
+    Idle vehicles of the fleet (``view.vehicles``) get an empty lane to drop
+    onto, so a new route can start on the board.
     """
-    fleet = tuple(fleet)
-    vehicles = lane_vehicles(view, fleet)
-    colors = route_colors_of(view, fleet)
+    colors = route_colors_of(view)
     routes = {r.vehicle.id: r for r in view.routes}
-    lines = lines_by_id(view)
+    line_of = line_lookup(view)
     return (
         unassigned_lane(view),
-        *(vehicle_lane(v, routes.get(v.id), lines, colors[v.id]) for v in vehicles),
+        *(
+            vehicle_lane(v, routes.get(v.id), line_of, colors[v.id])
+            for v in lane_vehicles(view)
+        ),
     )
 
 
-def route_colors_of(view: DayView, fleet: Iterable[Vehicle]) -> dict[VehicleId, str]:
-    """The route colour of each vehicle, picked exactly as the map picks it."""
-    return vehicle_colors(
-        [*(v.id for v in fleet), *(r.vehicle.id for r in view.routes)]
-    )
+def route_colors_of(view: DayView) -> dict[VehicleId, str]:
+    """The route colour of each vehicle: over the whole fleet, as the map picks it."""
+    return vehicle_colors([*view.vehicles, *(r.vehicle.id for r in view.routes)])
 
 
-def lines_by_id(view: DayView) -> dict[OrderId, OrderLine]:
-    """The day's order lines keyed by order id."""
-    return {line.order.id: line for line in view.lines}
+def line_lookup(view: DayView) -> Callable[[OrderId], OrderLine]:
+    """A fast ``order id -> line`` of the day (its index, or one built once)."""
+    if view.line_index:
+        lines, index = view.lines, view.line_index
+        return lambda oid: lines[index[oid]]
+    return {line.order.id: line for line in view.lines}.__getitem__

@@ -36,7 +36,7 @@ from ui.models.route_board_lanes import (
     Lane,
     build_lanes,
     lane_vehicles,
-    lines_by_id,
+    line_lookup,
     route_colors_of,
     unassigned_lane,
     vehicle_lane,
@@ -44,11 +44,11 @@ from ui.models.route_board_lanes import (
 from ui.models.route_board_text import card_tooltip, lane_tooltip
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Sequence
 
     from dispatcher.changes import PlanChanges
     from dispatcher.day_view import DayView
-    from dispatcher.model import OrderId, Vehicle, VehicleId
+    from dispatcher.model import OrderId, VehicleId
     from ui.models.route_board_lanes import Card
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -99,8 +99,9 @@ class RouteBoardModel(QAbstractItemModel):
     vehicle_id : VehicleId | None
         The target vehicle; None takes the orders off their routes.
     index : int | None
-        Where the first moved order should end up in the target route once the
-        moved orders are out of it (0 = first stop); None appends.
+        The drop row in the target route as shown, counting the moved stops
+        themselves: the orders go in front of the stop now at that row (see
+        ``dispatcher.planning.move_orders``); None appends.
     """
 
     sig_lanes_about_to_refresh = Signal()
@@ -120,27 +121,17 @@ class RouteBoardModel(QAbstractItemModel):
         super().__init__(parent)
         self._lanes: tuple[Lane, ...] = ()
         self._view: DayView | None = None
-        self._fleet: tuple[Vehicle, ...] = ()
         self._where: dict[OrderId, tuple[int, int]] = {}
         self._lane_rows: dict[VehicleId | None, int] = {}
 
     # -- our API -----------------------------------------------------------------
-
-    def set_fleet(self, vehicles: Iterable[Vehicle]) -> None:
-        """Use the whole fleet: idle vehicles get empty lanes, colours stay put.
-
-        Takes effect with the next ``set_day`` (or at once if a day is shown).
-        """
-        self._fleet = tuple(vehicles)
-        if self._view is not None:
-            self.set_day(self._view)
 
     def set_day(self, view: DayView) -> None:
         """Show a whole day (a reset: every lane view re-roots)."""
         self.sig_lanes_about_to_refresh.emit()
         self.beginResetModel()
         self._view = view
-        self._lanes = build_lanes(view, self._fleet)
+        self._lanes = build_lanes(view)
         self._reindex()
         self.endResetModel()
         self.sig_lanes_refreshed.emit(None)
@@ -155,7 +146,7 @@ class RouteBoardModel(QAbstractItemModel):
             changes.reloaded
             or self._view is None
             or view.date != self._view.date
-            or [v.id for v in lane_vehicles(view, self._fleet)]
+            or [v.id for v in lane_vehicles(view)]
             != [lane.vehicle_id for lane in self._lanes[1:]]
         ):
             self.set_day(view)
@@ -168,8 +159,8 @@ class RouteBoardModel(QAbstractItemModel):
         )
         touched.discard(0)
         routes = {r.vehicle.id: r for r in view.routes}
-        lines = lines_by_id(view)
-        colors = route_colors_of(view, self._fleet)
+        line_of = line_lookup(view)
+        colors = route_colors_of(view)
         refreshed = set()
         if self._sync_lane(0, unassigned_lane(view), changes.orders):
             refreshed.add(0)
@@ -178,7 +169,7 @@ class RouteBoardModel(QAbstractItemModel):
             vehicle = old.vehicle
             assert vehicle is not None  # rows > 0 are vehicle lanes
             new = vehicle_lane(
-                vehicle, routes.get(vehicle.id), lines, colors[vehicle.id]
+                vehicle, routes.get(vehicle.id), line_of, colors[vehicle.id]
             )
             self._sync_lane(row, new, None)
             refreshed.add(row)
@@ -403,7 +394,7 @@ class RouteBoardModel(QAbstractItemModel):
         if not self.is_lane(parent):  # dropped onto a card: insert before it
             row = parent.row()
         lane = self._lanes[lane_row]
-        index = self._target_index(lane_row, ids, row)
+        index = self._target_index(lane_row, row)
         if self._changes_nothing(lane_row, ids, index):
             return False
         self.sig_move_requested.emit(ids, lane.vehicle_id, index)
@@ -426,34 +417,33 @@ class RouteBoardModel(QAbstractItemModel):
             return []
         return [oid for oid in ids if oid in self._where]
 
-    def _target_index(self, lane_row: int, ids: list[OrderId], row: int) -> int | None:
-        """Turn a drop row (between the cards as shown) into a route position.
-
-        The drop row counts the moved cards still in the lane; the request's
-        index counts without them, so every moved card above the drop point
-        shifts it up by one.
-        """
+    def _target_index(self, lane_row: int, row: int) -> int | None:
+        """The drop row as the request's index: None for "at the end"."""
         lane = self._lanes[lane_row]
         if lane.vehicle is None or row < 0 or row >= len(lane.cards):
             return None
-        above = sum(
-            1
-            for oid in ids
-            if self._where[oid][0] == lane_row and self._where[oid][1] < row
-        )
-        return row - above
+        return row
 
     def _changes_nothing(
         self, lane_row: int, ids: list[OrderId], index: int | None
     ) -> bool:
-        """True if the orders already sit there, together and in this order."""
+        """True if the orders already sit there, together, in driving order.
+
+        The edit keeps moved stops in their driving order, so a block dropped
+        anywhere from its own first row to just below its last stays put.
+        """
         if any(self._where[oid][0] != lane_row for oid in ids):
             return False
-        if self._lanes[lane_row].vehicle is None:
+        lane = self._lanes[lane_row]
+        if lane.vehicle is None:
             return True  # the Unassigned lane has no order to change
-        rows = [self._where[oid][1] for oid in ids]
-        start = len(self._lanes[lane_row].cards) - len(ids) if index is None else index
-        return rows == list(range(start, start + len(ids)))
+        rows = sorted(self._where[oid][1] for oid in ids)
+        first, after = rows[0], rows[-1] + 1
+        if rows != list(range(first, after)):
+            return False
+        if index is None:
+            return after == len(lane.cards)
+        return first <= index <= after
 
     def _reindex(self) -> None:
         self._lane_rows = {lane.vehicle_id: row for row, lane in enumerate(self._lanes)}
@@ -491,11 +481,12 @@ class RouteBoardModel(QAbstractItemModel):
             self._set_lane(lane_row, Lane(kept, old.color, old.vehicle, old.route))
             self.endRemoveRows()
         if new_end > prefix:
+            # The kept cards still show their old data until dataChanged below.
             self.beginInsertRows(parent, prefix, new_end - 1)
-            self._set_lane(lane_row, new)
+            cards = old.cards[:prefix] + new.cards[prefix:new_end] + old.cards[old_end:]
+            self._set_lane(lane_row, Lane(cards, old.color, old.vehicle, old.route))
             self.endInsertRows()
-        else:
-            self._set_lane(lane_row, new)
+        self._set_lane(lane_row, new)
         for oid in old_ids:
             if self._where.get(oid, (-1, 0))[0] == lane_row:
                 del self._where[oid]

@@ -128,8 +128,8 @@ class RouteBoard(QWidget):
     vehicle_id : VehicleId | None
         The target vehicle; None unassigns.
     index : int | None
-        Position of the first moved order in the target route once the moved
-        orders are out of it; None appends.
+        Drop row in the target route as shown (moved stops counted): the
+        orders go in front of the stop now there; None appends.
     """
 
     sig_lock_requested = Signal(list, bool)
@@ -185,6 +185,14 @@ class RouteBoard(QWidget):
     def model(self) -> RouteBoardModel:
         """The model shown."""
         return self._model
+
+    def selection_model(self) -> QItemSelectionModel:
+        """The selection model every lane view shares."""
+        return self._selection_model
+
+    def card_delegate(self) -> RouteCardDelegate:
+        """The painter of the cards."""
+        return self._delegate
 
     def lane_widgets(self) -> list[LaneWidget]:
         """Every lane widget in model order (Unassigned first)."""
@@ -270,12 +278,16 @@ class RouteBoard(QWidget):
         if not cards or len(lanes) != 1:
             return
         lane = self._model.lane(lanes.pop() - 1)
-        first = min(card.sequence or 0 for card in cards) - 1
-        target = first + step
-        if 0 <= target <= len(lane.cards) - len(cards):
-            self.sig_move_requested.emit(
-                [c.order_id for c in cards], lane.vehicle_id, target
-            )
+        rows = [(card.sequence or 1) - 1 for card in cards]
+        # Drop rows count the moved stops: in front of the stop above the first,
+        # or in front of the stop two below the last (None: at the end).
+        target = min(rows) - 1 if step < 0 else max(rows) + 2
+        if target < 0 or target > len(lane.cards):
+            return
+        index = None if target == len(lane.cards) else target
+        self.sig_move_requested.emit(
+            [c.order_id for c in cards], lane.vehicle_id, index
+        )
 
     # -- construction -------------------------------------------------------------
 
