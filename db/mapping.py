@@ -304,17 +304,23 @@ def route_content(route: Route) -> tuple[object, ...]:
         route.driver_id,
         route.status,
         route.locked,
-        tuple(
-            (
-                s.order_id,
-                s.locked,
-                s.planned_arrival,
-                s.planned_departure,
-                s.actual_arrival,
-                s.actual_departure,
-            )
-            for s in route.stops
-        ),
+        tuple(stop_content(s) for s in route.stops),
+    )
+
+
+def stop_content(stop: Stop | StopRow) -> tuple[object, ...]:
+    """What ``route_content`` compares of one stop (a ``Stop`` or a stop record).
+
+    Stop records have the attribute names of ``Stop``, so stored content is read
+    straight from them without building a ``Stop`` per row.
+    """
+    return (
+        stop.order_id,
+        stop.locked,
+        stop.planned_arrival,
+        stop.planned_departure,
+        stop.actual_arrival,
+        stop.actual_departure,
     )
 
 
@@ -327,6 +333,19 @@ def route_values(route: Route) -> Values:
         "status": route.status.value,
         "locked": route.locked,
     }
+
+
+STOP_COLUMNS = (
+    "route_id",
+    "order_id",
+    "sequence",
+    "locked",
+    "planned_arrival",
+    "planned_departure",
+    "actual_arrival",
+    "actual_departure",
+)
+"""The columns ``stop_values`` fills."""
 
 
 def stop_values(route_id: int, sequence: int, stop: Stop) -> Values:
