@@ -109,6 +109,8 @@
   }
 
   function upsertRoute(r) {
+    const found = routes.get(r.vehicle);
+    if (found && JSON.stringify(found.data) === JSON.stringify(r)) return;
     removeRoute(r.vehicle);
     const path = r.path || [];
     if (path.length < 2) return;
@@ -205,11 +207,17 @@
   function upsertOrder(o) {
     const found = orders.get(o.id);
     if (found) {
+      // Touch the DOM only for what changed: a reload of the same day then
+      // costs next to nothing, and an edit repaints only the moved stops.
+      const old = found.data;
       found.data = o;
-      found.marker.setLatLng([o.lat, o.lon]);
-      found.marker.setIcon(orderIcon(o));
-      found.marker.setTooltipContent(o.tip);
-      found.marker.setZIndexOffset(selected.has(o.id) ? 1000 : o.vehicle === null ? 500 : 0);
+      const at = found.marker.getLatLng(); // may differ from old data mid-drag
+      if (at.lat !== o.lat || at.lng !== o.lon) found.marker.setLatLng([o.lat, o.lon]);
+      if (["vehicle", "seq", "color", "text", "late"].some((k) => old[k] !== o[k])) {
+        found.marker.setIcon(orderIcon(o));
+        found.marker.setZIndexOffset(selected.has(o.id) ? 1000 : o.vehicle === null ? 500 : 0);
+      }
+      if (old.tip !== o.tip) found.marker.setTooltipContent(o.tip);
       return;
     }
     const marker = L.marker([o.lat, o.lon], {
@@ -296,10 +304,10 @@
   }
 
   function setState(s) {
-    routeLayer.clearLayers();
-    orderLayer.clearLayers();
-    routes.clear();
-    orders.clear();
+    const keepOrders = new Set(s.orders.map((o) => o.id));
+    for (const id of [...orders.keys()]) if (!keepOrders.has(id)) removeOrder(id);
+    const keepRoutes = new Set(s.routes.map((r) => r.vehicle));
+    for (const v of [...routes.keys()]) if (!keepRoutes.has(v)) removeRoute(v);
     setDepots(s.depots);
     for (const r of s.routes) upsertRoute(r);
     for (const o of s.orders) upsertOrder(o);

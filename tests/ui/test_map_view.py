@@ -300,6 +300,21 @@ def test_reload_pushes_the_whole_day(
     assert payload["fit"] is False  # same day: keep the user's pan and zoom
 
 
+def test_whole_day_again_updates_markers_in_place(
+    qtbot: QtBot, map_view: MapView, factory: Any
+) -> None:
+    """Re-sending the day keeps unchanged markers' elements and redraws moved ones."""
+    show_day(qtbot, map_view, load_day(factory, b.DAY))
+    dot = "dispatcherMap.marker(id).getElement().querySelector('.dot')"
+    tag = f"[8, 10].forEach((id) => {dot}.tagged = 1) || 1"
+    js(qtbot, map_view, tag)
+    move_order(factory, OrderId(10), VAN_1)
+    show_day(qtbot, map_view, load_day(factory, b.DAY))
+    kept = f"[8, 10].map((id) => {dot}.tagged === 1)"
+    assert js(qtbot, map_view, kept) == [True, False]
+    assert order_state(qtbot, map_view, 10)["text"] == "3"
+
+
 def test_box_drag_selects_and_offers_vehicles(
     qtbot: QtBot, map_view: MapView, factory: Any
 ) -> None:
