@@ -1,0 +1,309 @@
+"""The open plan of one day: its DayView, its undo stack, every edit goes through it.
+
+Views never change the plan themselves. They emit ``sig_…_requested`` signals
+that the main window connects to ``request_move``, ``request_lock`` and
+``request_route_lock``; the document wraps each request in an undo command
+(``ui.commands``) and pushes it. The command calls the service, the document
+brings its ``DayView`` up to date with ``DayView.with_plan`` (only the changed
+routes are re-timed) and emits ``sig_plan_changed`` with what changed, so each
+view refreshes only that.
+
+A failed edit changes nothing and leaves nothing on the undo stack: the
+document emits ``sig_error`` with one sentence. If the plan was changed by
+someone else (``StalePlan``), or an undo or redo could not be applied, the
+document reloads the day and clears the undo stack, because replaying undo
+steps against a state they did not create would be wrong.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtGui import QUndoStack
+
+from dispatcher import plan_edits
+from dispatcher.changes import PlanChanges
+from dispatcher.day_view import load_day
+from dispatcher.errors import DispatcherError, StalePlan
+from ui.commands import ApplyPlanCommand, LockCommand, MoveOrdersCommand
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Callable, Iterable, Mapping, Sequence
+
+    from dispatcher.day_view import DayView
+    from dispatcher.model import OrderId, OrderStatus, VehicleId
+    from dispatcher.plan_edits import PlanEdit, RouteState
+    from dispatcher.ports import UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+
+class PlanDocument(QObject):
+    """One day's plan as the window edits it, with undo and redo.
+
+    Parameters
+    ----------
+    uow_factory
+        Opens the units of work the services read and write in.
+    load
+        Reads a whole day; ``dispatcher.day_view.load_day`` over ``uow_factory``
+        by default.
+    """
+
+    sig_plan_changed = Signal(object)
+    """An edit, its undo or its redo changed the plan (``view`` is already new).
+
+    Parameters
+    ----------
+    changes : PlanChanges
+        The vehicles and orders whose routes or lines changed.
+    """
+
+    sig_reloaded = Signal(object)
+    """A day was (re)loaded: everything may have changed; the undo stack is empty.
+
+    Parameters
+    ----------
+    view : DayView
+        The day now shown.
+    """
+
+    sig_error = Signal(str)
+    """An edit failed and changed nothing.
+
+    Parameters
+    ----------
+    message : str
+        One sentence for the user: what is wrong and what to do.
+    """
+
+    _sig_recovery_requested = Signal()
+    """Reload after the current undo-stack call returns (queued to itself)."""
+
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        load: Callable[[dt.date], DayView] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.uow_factory = uow_factory
+        self._load = load or functools.partial(load_day, uow_factory)
+        self._view: DayView | None = None
+        self.undo_stack = QUndoStack(self)
+        # Reloading clears the stack, which must not happen inside one of its
+        # own push/undo/redo calls: queue it until that call has returned.
+        self._sig_recovery_requested.connect(
+            self._on_recovery_requested, Qt.ConnectionType.QueuedConnection
+        )
+        self._recovery_pending = False
+
+    # -- state --------------------------------------------------------------------
+
+    @property
+    def view(self) -> DayView:
+        """The day as it is now; raises if no day is open."""
+        if self._view is None:
+            raise RuntimeError("no day is open in this document")
+        return self._view
+
+    @property
+    def is_open(self) -> bool:
+        """True once a day is loaded."""
+        return self._view is not None
+
+    @property
+    def date(self) -> dt.date:
+        """The open day."""
+        return self.view.date
+
+    @property
+    def plan_version(self) -> int:
+        """The plan version the view shows; edits are checked against it."""
+        return self.view.plan_version
+
+    def reference(self, order_id: OrderId) -> str:
+        """The reference of an order of the day (for command texts)."""
+        line = self.view.line_of(order_id)
+        return line.order.reference if line is not None else f"order {order_id}"
+
+    def vehicle_name(self, vehicle_id: VehicleId) -> str:
+        """The name of a vehicle of the fleet (for command texts)."""
+        vehicle = self.view.vehicles.get(vehicle_id)
+        return vehicle.name if vehicle is not None else f"vehicle {vehicle_id}"
+
+    def vehicles_of(
+        self, order_ids: Iterable[OrderId]
+    ) -> dict[OrderId, VehicleId | None]:
+        """The vehicle whose route each order is on (None if on no route)."""
+        wanted = set(order_ids)
+        found: dict[OrderId, VehicleId | None] = dict.fromkeys(wanted)
+        for line in self.view.routes:
+            for oid in line.route.order_ids:
+                if oid in wanted:
+                    found[oid] = line.vehicle.id
+        return found
+
+    # -- loading ------------------------------------------------------------------
+
+    def open(self, day: dt.date) -> DayView:
+        """Load ``day``, clear the undo stack and emit ``sig_reloaded``.
+
+        Raises
+        ------
+        DispatcherError
+            If the day cannot be read; the document keeps what it showed.
+        """
+        view = self._load(day)
+        self.set_view(view)
+        return view
+
+    def set_view(self, view: DayView) -> None:
+        """Show a day loaded elsewhere (by ``load_day``); clears the undo stack."""
+        self._view = view
+        self.undo_stack.clear()
+        self.sig_reloaded.emit(view)
+
+    @Slot()
+    def reload(self) -> None:
+        """Read the open day again; reports a failure through ``sig_error``."""
+        if self._view is None:
+            return
+        try:
+            self.open(self._view.date)
+        except DispatcherError as exc:
+            self.sig_error.emit(str(exc))
+
+    # -- requests from the views ------------------------------------------------------
+
+    @Slot(object, object, object)
+    def request_move(
+        self,
+        order_ids: Sequence[OrderId],
+        vehicle_id: VehicleId | None,
+        index: int | None = None,
+    ) -> None:
+        """Move orders to a vehicle at a drop row; no vehicle unassigns them."""
+        if self._view is None or not order_ids:
+            return
+        self.undo_stack.push(MoveOrdersCommand(self, order_ids, vehicle_id, index))
+
+    @Slot(object, bool)
+    def request_lock(self, order_ids: Sequence[OrderId], locked: bool) -> None:
+        """Lock or unlock the stops of orders."""
+        if self._view is None or not order_ids:
+            return
+        self.undo_stack.push(LockCommand(self, locked, order_ids=order_ids))
+
+    @Slot(object, bool)
+    def request_route_lock(self, vehicle_id: VehicleId, locked: bool) -> None:
+        """Lock or unlock a vehicle's whole route."""
+        if self._view is None:
+            return
+        self.undo_stack.push(LockCommand(self, locked, vehicle_id=vehicle_id))
+
+    def request_apply(
+        self,
+        sequences: Mapping[VehicleId, Sequence[OrderId]],
+        base_version: int,
+        text: str = "Apply optimized routes",
+    ) -> None:
+        """Apply an optimizer result computed from ``base_version`` as one step."""
+        if self._view is None:
+            return
+        self.undo_stack.push(ApplyPlanCommand(self, sequences, base_version, text))
+
+    # -- what commands call -------------------------------------------------------
+
+    def run_edit(
+        self,
+        call: Callable[[int], PlanEdit],
+        *,
+        action: str = "",
+        replay: bool = False,
+    ) -> PlanEdit | None:
+        """Run one service call against the shown version and show its result.
+
+        Parameters
+        ----------
+        call
+            Takes the expected plan version and returns the ``PlanEdit``.
+        action
+            The command text, for messages.
+        replay
+            True for an undo or redo: if it fails the stack is out of step with
+            the database, so the day is reloaded and the stack cleared.
+
+        Returns
+        -------
+        PlanEdit | None
+            The edit, or None if it failed (``sig_error`` was emitted).
+        """
+        try:
+            edit = call(self.plan_version)
+        except StalePlan:
+            self.sig_error.emit(
+                f"The plan of {self.date:%a %d %b} was changed by someone else, so "
+                f"“{action}” was not applied; the day has been reloaded, make your "
+                "change again."
+            )
+            self._request_recovery()
+            return None
+        except DispatcherError as exc:
+            log.info("plan edit %r refused: %s", action, exc)
+            message = str(exc)
+            if replay:
+                message += " The day has been reloaded and the undo history cleared."
+                self._request_recovery()
+            self.sig_error.emit(message)
+            return None
+        except Exception:
+            # A bug: the database may or may not hold the edit, so read it again.
+            self._request_recovery()
+            raise
+        if edit.changed:
+            self._show(edit)
+        return edit
+
+    def restore(
+        self,
+        routes: Mapping[VehicleId, RouteState],
+        statuses: Mapping[OrderId, OrderStatus],
+        *,
+        action: str = "",
+    ) -> PlanEdit | None:
+        """Put routes back as an undo or redo step (a new transaction)."""
+        return self.run_edit(
+            lambda version: plan_edits.restore_routes(
+                self.uow_factory, self.date, version, routes, statuses
+            ),
+            action=action,
+            replay=True,
+        )
+
+    def _show(self, edit: PlanEdit) -> None:
+        try:
+            self._view = self.view.with_plan(
+                edit.plan, edit.changes.vehicles, edit.orders
+            )
+        except ValueError:
+            # A view without a timing context (made by hand): read the day.
+            self._view = self._load(self.date)
+            changes = PlanChanges(self.date, self._view.plan_version, reloaded=True)
+            self.sig_plan_changed.emit(changes)
+            return
+        self.sig_plan_changed.emit(edit.changes)
+
+    def _request_recovery(self) -> None:
+        if not self._recovery_pending:
+            self._recovery_pending = True
+            self._sig_recovery_requested.emit()
+
+    @Slot()
+    def _on_recovery_requested(self) -> None:
+        self._recovery_pending = False
+        self.reload()
