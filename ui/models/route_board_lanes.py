@@ -9,6 +9,8 @@ the shared scheduler through the ``DayView``.
 
 from __future__ import annotations
 
+import bisect
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,7 +20,7 @@ from ui.models.badges import PRIORITY_RANK
 from ui.models.route_colors import UNASSIGNED_COLOR, vehicle_colors
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
     from dispatcher.day_view import DayView, OrderLine, RouteLine
     from dispatcher.model import OrderId, TimeWindow, Vehicle, VehicleId
@@ -92,6 +94,8 @@ class Lane:
     color: str
     vehicle: Vehicle | None = None
     route: RouteLine | None = None
+    demand: Load = Load()
+    """Total demand of the cards of a lane without a route (Unassigned)."""
 
     @property
     def vehicle_id(self) -> VehicleId | None:
@@ -130,10 +134,7 @@ class Lane:
         """The peak on board of a route, or the total demand of the lane's orders."""
         if self.route is not None:
             return self.route.schedule.peak_load
-        total = Load()
-        for card in self.cards:
-            total = total + card.line.order.demand
-        return total
+        return self.demand
 
     def fills(self) -> tuple[UnitFill, ...]:
         """Peak load against capacity, one per unit; empty for Unassigned."""
@@ -155,33 +156,77 @@ def unassigned_sort_key(line: OrderLine) -> tuple[int, int, str]:
     return (PRIORITY_RANK[line.order.priority], start, line.order.reference)
 
 
+def is_open_unassigned(line: OrderLine) -> bool:
+    """True for an order that belongs on the plan but is on no route."""
+    return line.vehicle_name is None and line.order.status in OPEN_ORDER_STATUSES
+
+
+def _card_key(card: Card) -> tuple[int, int, str]:
+    return unassigned_sort_key(card.line)
+
+
+def _unassigned(cards: list[Card]) -> Lane:
+    demands = [card.line.order.demand for card in cards]
+    total = Load(
+        math.fsum(d.kg for d in demands),
+        math.fsum(d.m3 for d in demands),
+        math.fsum(d.pallets for d in demands),
+    )
+    return Lane(tuple(cards), UNASSIGNED_COLOR, demand=total)
+
+
 def unassigned_lane(view: DayView) -> Lane:
     """The open orders on no route, most urgent first."""
-    lines = [
-        line
-        for line in view.lines
-        if line.vehicle_name is None and line.order.status in OPEN_ORDER_STATUSES
-    ]
-    lines.sort(key=unassigned_sort_key)
-    return Lane(tuple(Card(line) for line in lines), UNASSIGNED_COLOR)
+    lines = sorted(
+        (line for line in view.lines if is_open_unassigned(line)),
+        key=unassigned_sort_key,
+    )
+    return _unassigned([Card(line) for line in lines])
+
+
+def updated_unassigned_lane(
+    old: Lane,
+    changed: Iterable[OrderId],
+    line_of: Callable[[OrderId], OrderLine | None],
+) -> Lane:
+    """The Unassigned lane after an edit that changed the lines of ``changed``.
+
+    Every other line is the same object as before (that is what a
+    ``PlanChanges`` promises), so only the changed orders leave or enter, each
+    at its sorted place: no scan and no sort of a few thousand open orders.
+    """
+    changed = set(changed)
+    cards = [card for card in old.cards if card.order_id not in changed]
+    for oid in sorted(changed):
+        line = line_of(oid)
+        if line is not None and is_open_unassigned(line):
+            bisect.insort(cards, Card(line), key=_card_key)
+    return _unassigned(cards)
 
 
 def vehicle_lane(
     vehicle: Vehicle,
     route: RouteLine | None,
-    line_of: Callable[[OrderId], OrderLine],
+    line_of: Callable[[OrderId], OrderLine | None],
     color: str,
 ) -> Lane:
     """A vehicle's lane: its stops in driving order, each with its timing."""
     if route is None:
         return Lane((), color, vehicle)
     cards = tuple(
-        Card(line_of(stop.order_id), position, timing, stop.locked)
+        Card(_known(line_of, stop.order_id), position, timing, stop.locked)
         for position, (stop, timing) in enumerate(
             zip(route.route.stops, route.schedule.stops, strict=True), start=1
         )
     )
     return Lane(cards, color, route.vehicle, route)
+
+
+def _known(line_of: Callable[[OrderId], OrderLine | None], oid: OrderId) -> OrderLine:
+    line = line_of(oid)
+    if line is None:  # load_day lists every order on a route; anything else is a bug
+        raise LookupError(f"order {oid} is on a route but not in the day view")
+    return line
 
 
 def lane_vehicles(view: DayView) -> list[Vehicle]:
@@ -214,9 +259,14 @@ def route_colors_of(view: DayView) -> dict[VehicleId, str]:
     return vehicle_colors([*view.vehicles, *(r.vehicle.id for r in view.routes)])
 
 
-def line_lookup(view: DayView) -> Callable[[OrderId], OrderLine]:
-    """A fast ``order id -> line`` of the day (its index, or one built once)."""
+def line_lookup(view: DayView) -> Callable[[OrderId], OrderLine | None]:
+    """A fast ``order id -> line`` of the day (None if the day lacks it)."""
     if view.line_index:
         lines, index = view.lines, view.line_index
-        return lambda oid: lines[index[oid]]
-    return {line.order.id: line for line in view.lines}.__getitem__
+
+        def line_of(oid: OrderId) -> OrderLine | None:
+            i = index.get(oid)
+            return lines[i] if i is not None else None
+
+        return line_of
+    return {line.order.id: line for line in view.lines}.get

@@ -18,6 +18,7 @@ selections elsewhere survive an edit.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any, Final
 
 from PySide6.QtCore import (
@@ -38,7 +39,7 @@ from ui.models.route_board_lanes import (
     lane_vehicles,
     line_lookup,
     route_colors_of,
-    unassigned_lane,
+    updated_unassigned_lane,
     vehicle_lane,
 )
 from ui.models.route_board_text import card_tooltip, lane_tooltip
@@ -162,7 +163,8 @@ class RouteBoardModel(QAbstractItemModel):
         line_of = line_lookup(view)
         colors = route_colors_of(view)
         refreshed = set()
-        if self._sync_lane(0, unassigned_lane(view), changes.orders):
+        unassigned = updated_unassigned_lane(self._lanes[0], changes.orders, line_of)
+        if self._sync_lane(0, unassigned, changes.orders):
             refreshed.add(0)
         for row in sorted(touched):
             old = self._lanes[row]
@@ -478,19 +480,22 @@ class RouteBoardModel(QAbstractItemModel):
         if old_end > prefix:
             self.beginRemoveRows(parent, prefix, old_end - 1)
             kept = old.cards[:prefix] + old.cards[old_end:]
-            self._set_lane(lane_row, Lane(kept, old.color, old.vehicle, old.route))
+            self._set_lane(lane_row, dataclasses.replace(old, cards=kept))
             self.endRemoveRows()
         if new_end > prefix:
             # The kept cards still show their old data until dataChanged below.
             self.beginInsertRows(parent, prefix, new_end - 1)
             cards = old.cards[:prefix] + new.cards[prefix:new_end] + old.cards[old_end:]
-            self._set_lane(lane_row, Lane(cards, old.color, old.vehicle, old.route))
+            self._set_lane(lane_row, dataclasses.replace(old, cards=cards))
             self.endInsertRows()
         self._set_lane(lane_row, new)
-        for oid in old_ids:
-            if self._where.get(oid, (-1, 0))[0] == lane_row:
-                del self._where[oid]
-        self._where.update((oid, (lane_row, row)) for row, oid in enumerate(new_ids))
+        if structural:  # else every card kept its row (a big Unassigned lane, say)
+            for oid in old_ids:
+                if self._where.get(oid, (-1, 0))[0] == lane_row:
+                    del self._where[oid]
+            self._where.update(
+                (oid, (lane_row, row)) for row, oid in enumerate(new_ids)
+            )
         if changed_orders is None:
             if new_ids:
                 self.dataChanged.emit(
@@ -504,7 +509,8 @@ class RouteBoardModel(QAbstractItemModel):
             for row in rows:
                 card_index = self.createIndex(row, 0, lane_row + 1)
                 self.dataChanged.emit(card_index, card_index)
-            changed = structural or bool(rows) or new.load != old.load
+            # The lane's own numbers derive from its cards.
+            changed = structural or bool(rows)
         if changed:
             self.dataChanged.emit(parent, parent)
         return changed

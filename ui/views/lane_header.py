@@ -19,6 +19,7 @@ until the board hears that the route really got (un)locked.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
@@ -89,6 +90,7 @@ class LaneHeader(QWidget):
         self.setObjectName("laneHeader")
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self._lane: Lane | None = None
+        self._urgent: dict[Priority, int] = {}
         self._compact = compact
         self.lock_button = QToolButton(self)
         self.lock_button.setObjectName("laneLockButton")
@@ -108,6 +110,9 @@ class LaneHeader(QWidget):
     def set_lane(self, lane: Lane) -> None:
         """Show ``lane`` (its numbers, colour and lock state)."""
         self._lane = lane
+        if lane.vehicle is None:  # counted once here, not on every paint
+            priorities = Counter(card.line.order.priority for card in lane.cards)
+            self._urgent = {p: priorities[p] for p in (Priority.MUST, Priority.HIGH)}
         vehicle_lane = lane.vehicle is not None
         self.lock_button.setVisible(vehicle_lane)
         self._sync_lock_button()
@@ -324,10 +329,7 @@ class LaneHeader(QWidget):
     def _paint_unassigned(
         self, painter: QPainter, lane: Lane, left: int, right: int, top: int, line: int
     ) -> None:
-        urgent = {
-            p: sum(1 for c in lane.cards if c.line.order.priority is p)
-            for p in (Priority.MUST, Priority.HIGH)
-        }
+        urgent = self._urgent
         rows: list[tuple[str, str]] = []
         counts = [f"{n:,} {PRIORITY_BADGES[p].text.lower()}" for p, n in urgent.items()]
         rows.append(("Urgent", " · ".join(counts)))
