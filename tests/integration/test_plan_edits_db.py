@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from dispatcher import plan_edits
+from dispatcher import plan_edits, planning
 from dispatcher.errors import StalePlan
 from dispatcher.model import (
     OrderStatus,
@@ -190,3 +190,44 @@ def test_a_stale_edit_writes_nothing(day: dict[str, Any]) -> None:
     assert snapshot(factory) == before
     with factory() as uow:
         assert len(uow.changes.since(0)) == rows
+
+
+def test_save_after_get_writes_only_the_changed_routes(day: dict[str, Any]) -> None:
+    """A plan saved in the transaction it was read in: untouched routes stay as read."""
+    factory, vans, orders = day["factory"], day["vans"], day["orders"]
+    plan_edits.move_orders(factory, b.DAY, 1, [orders[3]], vans[1], None)
+    plan_edits.move_orders(factory, b.DAY, 2, [orders[4]], vans[2], None)
+    with factory() as uow:
+        plan = uow.plans.get(b.DAY)
+        edited = planning.move_orders(plan, [orders[4]], vans[1], 0)
+        saved = uow.plans.save(edited)
+        uow.commit()
+    van1, van2, van3 = (saved.route_of_vehicle(v) for v in vans)
+    assert van1 is plan.route_of_vehicle(vans[0])  # untouched: the object read
+    assert van2 is not None
+    assert van3 is not None
+    assert van2.order_ids == (orders[4], orders[3])
+    assert van3.order_ids == ()
+    with factory() as uow:
+        stored = uow.plans.get(b.DAY)
+    assert stored == saved
+    assert [r.version for r in stored.routes] == [1, 2, 2]  # created, then changed
+
+
+def test_a_rolled_back_save_is_not_taken_for_the_stored_plan(
+    day: dict[str, Any],
+) -> None:
+    """Save, roll back, save another edit of the plan read: only the second is kept."""
+    factory, vans, orders = day["factory"], day["vans"], day["orders"]
+    with factory() as uow:
+        plan = uow.plans.get(b.DAY)
+        uow.plans.save(planning.move_orders(plan, [orders[0]], vans[1], None))
+        uow.rollback()
+        uow.plans.save(planning.move_orders(plan, [orders[3]], vans[2], None))
+        uow.commit()
+    with factory() as uow:
+        stored = uow.plans.get(b.DAY)
+    assert [(r.vehicle_id, r.order_ids) for r in stored.routes] == [
+        (vans[0], tuple(orders[:3])),
+        (vans[2], (orders[3],)),
+    ]
