@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QAbstractItemView
 
     from dispatcher.day_view import DayView
+    from dispatcher.model import OrderId
     from ui.views.lane_view import LaneView
 
 BOTH = Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
@@ -220,9 +221,9 @@ def test_a_foreign_drag_is_not_accepted(board: RouteBoard, view: DayView) -> Non
 class RecordingDrag(QDrag):
     """A QDrag that records what it would carry instead of starting a drag."""
 
-    carried: list[list[int] | None] = []  # noqa: RUF012
+    carried: list[list[OrderId] | None] = []  # noqa: RUF012
 
-    def exec(self, *args: Any) -> Qt.DropAction:  # type: ignore[override]
+    def exec(self, *args: Any) -> Qt.DropAction:
         """Record the payload; report a move, as a real drop would."""
         RecordingDrag.carried.append(decode_order_ids(self.mimeData()))
         return Qt.DropAction.MoveAction
@@ -414,7 +415,7 @@ def test_focus_request_scrolls_the_card_into_sight(
     """On a narrow board, focusing an order on Van 3 scrolls the lanes sideways."""
     board.resize(LANE_WIDTH * 2, 500)
     QApplication.processEvents()
-    bar = board.scroll.horizontalScrollBar()
+    bar = board.lane_scroll.horizontalScrollBar()
     assert bar.value() == 0
     selection.focus(ids(view, "ORD-5")[0])
     assert bar.value() > 0

@@ -363,21 +363,23 @@ class RouteBoard(QWidget):
         self._unassigned_slot = QVBoxLayout()
         self._unassigned_slot.setContentsMargins(0, 0, 0, 0)
         page.addLayout(self._unassigned_slot)
-        self.scroll = QScrollArea(self._lanes_page)
-        self.scroll.setObjectName("laneScroll")
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.horizontalScrollBar().setSingleStep(40)
-        strip = QWidget(self.scroll)
+        self.lane_scroll = QScrollArea(self._lanes_page)
+        self.lane_scroll.setObjectName("laneScroll")
+        self.lane_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.lane_scroll.setWidgetResizable(True)
+        self.lane_scroll.setVerticalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        )
+        self.lane_scroll.horizontalScrollBar().setSingleStep(40)
+        strip = QWidget(self.lane_scroll)
         strip.setObjectName("laneStrip")
         self._strip = QHBoxLayout(strip)
         self._strip.setContentsMargins(0, 0, 0, 0)
         self._strip.setSpacing(0)
         self._strip.addStretch(1)
-        self.scroll.setWidget(strip)
-        page.addWidget(self.scroll, 1)
-        self._edge_scroller.set_scroll_area(self.scroll)
+        self.lane_scroll.setWidget(strip)
+        page.addWidget(self.lane_scroll, 1)
+        self._edge_scroller.set_scroll_area(self.lane_scroll)
 
         self.timeline = TimelineView(self._model, self._selection, self)
         self._stack = QStackedWidget(self)
@@ -547,7 +549,7 @@ class RouteBoard(QWidget):
         """Scroll the card's lane into the strip and the card into its lane."""
         lane = self._lanes[index.internalId() - 1]
         if lane.lane_row() != 0:
-            self.scroll.ensureWidgetVisible(lane, 0, 0)
+            self.lane_scroll.ensureWidgetVisible(lane, 0, 0)
         lane.view.scrollTo(index)
 
     # -- user commands ----------------------------------------------------------------
@@ -595,7 +597,7 @@ class RouteBoard(QWidget):
 
     def _show_index_lane(self, lane: LaneWidget) -> None:
         if lane.lane_row() != 0:
-            self.scroll.ensureWidgetVisible(lane, 0, 0)
+            self.lane_scroll.ensureWidgetVisible(lane, 0, 0)
 
     def _on_lane_menu_requested(self, view: LaneView, pos: QPoint) -> None:
         index = view.indexAt(pos)

@@ -34,7 +34,7 @@ from ui.models.route_colors import text_color_on
 from ui.views.board_paint import PILL_PAD, paint_pills_right, small_font
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QAbstractItemModel, QPersistentModelIndex
+    from PySide6.QtCore import QAbstractItemModel, QObject, QPersistentModelIndex
     from PySide6.QtGui import QMouseEvent
 
     from ui.models.route_board_lanes import Card, Lane
@@ -68,7 +68,7 @@ class RouteCardDelegate(QStyledItemDelegate):
         The card's index.
     """
 
-    def __init__(self, parent: object = None, *, compact: bool = False) -> None:
+    def __init__(self, parent: QObject | None = None, *, compact: bool = False) -> None:
         super().__init__(parent)
         self._compact = compact
 
@@ -142,9 +142,14 @@ class RouteCardDelegate(QStyledItemDelegate):
             if mouse.button() == Qt.MouseButton.LeftButton and self.lock_rect(
                 option.rect, option.fontMetrics
             ).adjusted(-3, -3, 3, 3).contains(mouse.position().toPoint()):
-                self.sig_lock_clicked.emit(QModelIndex(index))
+                self.sig_lock_clicked.emit(self._plain(index))
                 return True
         return super().editorEvent(event, model, option, index)
+
+    @staticmethod
+    def _plain(index: QModelIndex | QPersistentModelIndex) -> QModelIndex:
+        model = index.model()
+        return model.index(index.row(), index.column(), index.parent())
 
     def lock_rect(self, row_rect: QRect, metrics: QFontMetrics) -> QRect:
         """Where the lock glyph sits in a card row (top-right corner)."""

@@ -77,7 +77,8 @@ class TimelineView(QAbstractScrollArea):
 
     def time_span(self) -> tuple[int, int]:
         """First and last minute on the axis, whole hours around every shift."""
-        starts, ends = [], []
+        starts: list[float] = []
+        ends: list[float] = []
         for lane in self.lanes():
             if lane.vehicle is not None:
                 starts.append(lane.vehicle.shift.start)
