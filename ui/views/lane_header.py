@@ -331,8 +331,10 @@ class LaneHeader(QWidget):
     ) -> None:
         urgent = self._urgent
         rows: list[tuple[str, str]] = []
-        counts = [f"{n:,} {PRIORITY_BADGES[p].text.lower()}" for p, n in urgent.items()]
-        rows.append(("Urgent", " · ".join(counts)))
+        counts = [
+            f"{n:,} {PRIORITY_BADGES[p].text.lower()}" for p, n in urgent.items() if n
+        ]
+        rows.append(("Urgent", " · ".join(counts) or "none"))
         rows.append(("Demand", load_text(lane.load)))
         if not self._compact:
             rows.append(("", "Drop cards here to unassign them."))
@@ -344,7 +346,7 @@ class LaneHeader(QWidget):
             painter.setPen(QColor(MUTED_COLOR))
             painter.drawText(rect, _LEFT, caption)
             x = left + (caption_w if caption else 0)
-            is_alert = caption == "Urgent" and urgent[Priority.MUST] > 0
+            is_alert = caption == "Urgent" and urgent.get(Priority.MUST, 0) > 0
             painter.setPen(
                 QColor(LATE_COLOR if is_alert else INK if caption else MUTED_COLOR)
             )

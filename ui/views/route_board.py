@@ -397,6 +397,8 @@ class RouteBoard(QWidget):
         button.setDefaultAction(act)
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         button.setAutoRaise(True)
+        # The lanes keep the keyboard focus; the shortcuts reach these actions.
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         return button
 
     def _connect_signals(self) -> None:

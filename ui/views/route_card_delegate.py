@@ -211,7 +211,7 @@ class RouteCardDelegate(QStyledItemDelegate):
 
         # Line 1: stop number, customer, lock.
         x = content.left()
-        right = self._paint_lock(painter, option, card, hovered) - 4
+        right = self._paint_lock(painter, option, card, lane, hovered) - 4
         if card.sequence is not None:
             x = self._paint_sequence(painter, small, x, top, line_h, card, lane) + 6
         painter.setFont(bold)
@@ -276,7 +276,7 @@ class RouteCardDelegate(QStyledItemDelegate):
         top = content.top() + 4
         small = small_font(option.font)
         x = content.left()
-        right = self._paint_lock(painter, option, card, hovered) - 4
+        right = self._paint_lock(painter, option, card, lane, hovered) - 4
         if card.violations:
             glyph = QRect(right - _ICON + 1, top + (line_h - _ICON) // 2, _ICON, _ICON)
             icon("warning").paint(painter, glyph)
@@ -330,12 +330,20 @@ class RouteCardDelegate(QStyledItemDelegate):
         painter: QPainter,
         option: QStyleOptionViewItem,
         card: Card,
+        lane: Lane,
         hovered: bool,
     ) -> int:
-        """Draw the lock (or a faint open lock on hover); returns the text limit."""
+        """Draw the lock (or a faint open lock on hover); returns the text limit.
+
+        A stop of a locked route shows a faint lock: it cannot move either,
+        but unlocking it alone would not free it.
+        """
         rect = self.lock_rect(option.rect, option.fontMetrics)
-        if card.locked:
+        if card.locked or lane.locked:
+            painter.save()
+            painter.setOpacity(1.0 if card.locked else 0.4)
             icon("lock").paint(painter, rect)
+            painter.restore()
             return rect.left()
         if hovered and card.sequence is not None:
             painter.save()

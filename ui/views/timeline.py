@@ -14,11 +14,12 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, QRect, QRectF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QAbstractScrollArea, QToolTip, QWidget
 
 from dispatcher.model import format_minutes
+from ui.assets import icon
 from ui.models.badges import LATE_COLOR, MUTED_COLOR
 from ui.models.route_board_text import card_tooltip, lane_tooltip
 
@@ -264,41 +265,50 @@ class TimelineView(QAbstractScrollArea):
             )
             painter.fillRect(rect, QColor("#b8c2cf"))
         for card_row, card in enumerate(lane.cards):
-            timing = card.timing
-            if timing is None:
-                continue
-            rect = self.stop_rect(row, card_row)
-            late = timing.lateness > 0
-            fill = QColor(LATE_COLOR if late else lane.color)
-            if timing.wait > 0:
-                wait = QRectF(
-                    rect.left(),
-                    rect.top() + 4,
-                    self.x_of(timing.start) - rect.left(),
-                    rect.height() - 8,
-                )
-                pale = QColor(fill)
-                pale.setAlpha(70)
-                painter.fillRect(wait, pale)
-            serve = QRectF(
-                self.x_of(timing.start),
-                rect.top(),
-                max(3.0, self.x_of(timing.departure) - self.x_of(timing.start)),
-                rect.height(),
-            )
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(fill)
-            painter.drawRoundedRect(serve, 2, 2)
-            if card.order_id in selected or late or card.violations:
-                outline = (
-                    QColor(INK)
-                    if card.order_id in selected
-                    else QColor(LATE_COLOR).darker(140)
-                )
-                painter.setPen(QPen(outline, 2 if card.order_id in selected else 1))
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.drawRoundedRect(serve.adjusted(-1, -1, 1, 1), 2, 2)
+            if card.timing is not None:
+                rect = self.stop_rect(row, card_row)
+                self._paint_stop(painter, rect, card, color, card.order_id in selected)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+
+    def _paint_stop(
+        self, painter: QPainter, rect: QRectF, card: Card, color: QColor, selected: bool
+    ) -> None:
+        """A stop's block: pale while waiting, solid while serving.
+
+        A stop that breaks a rule gets a dark vermillion outline, a late one
+        also a marker above it: a shape, so it reads apart from a route that
+        happens to be vermillion.
+        """
+        timing = card.timing
+        assert timing is not None
+        start = self.x_of(timing.start)
+        if timing.wait > 0:
+            pale = QColor(color)
+            pale.setAlpha(70)
+            wait = QRectF(
+                rect.left(), rect.top() + 4, start - rect.left(), rect.height() - 8
+            )
+            painter.fillRect(wait, pale)
+        serve = QRectF(
+            start,
+            rect.top(),
+            max(3.0, self.x_of(timing.departure) - start),
+            rect.height(),
+        )
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(color)
+        painter.drawRoundedRect(serve, 2, 2)
+        problem = QColor(LATE_COLOR).darker(120)
+        if timing.lateness > 0:
+            x, y = serve.center().x(), rect.top() - 1
+            painter.setBrush(problem)
+            painter.drawPolygon(
+                [QPointF(x - 4, y - 5), QPointF(x + 4, y - 5), QPointF(x, y)]
+            )
+        if selected or card.violations:
+            painter.setPen(QPen(QColor(INK) if selected else problem, 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(serve.adjusted(-1, -1, 1, 1), 2, 2)
 
     def _paint_label(self, painter: QPainter, lane: Lane, top: int) -> None:
         chip = QRect(10, top + 9, 5, ROW_HEIGHT - 18)
@@ -311,7 +321,12 @@ class TimelineView(QAbstractScrollArea):
         if not lane.cards:
             painter.setPen(QColor(MUTED_COLOR))
         painter.setFont(self.font())
-        elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, LABEL_WIDTH - 30)
+        room = LABEL_WIDTH - 30
+        if lane.locked:
+            glyph = QRect(LABEL_WIDTH - 22, top + (ROW_HEIGHT - 14) // 2, 14, 14)
+            icon("lock").paint(painter, glyph)
+            room -= 18
+        elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
         painter.drawText(
             QRect(22, top, LABEL_WIDTH - 26, ROW_HEIGHT),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
