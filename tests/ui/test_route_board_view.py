@@ -6,7 +6,14 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, QMimeData, QPoint, QPointF, Qt
-from PySide6.QtGui import QColor, QDrag, QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtGui import (
+    QColor,
+    QDrag,
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDragMoveEvent,
+    QDropEvent,
+)
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -429,3 +436,49 @@ def test_header_paints_the_route_colour(board: RouteBoard) -> None:
     image = header.grab().toImage()
     assert image.pixelColor(20, 1) == QColor(lane_value.color)
     assert header.toolTip().startswith("<b>Van 1</b>")
+
+
+def test_left_and_right_step_between_lanes(board: RouteBoard, view: DayView) -> None:
+    """Right moves the keyboard focus to the next lane, at the same card row."""
+    van1, van2 = lane(board, view, "Van 1"), lane(board, view, "Van 2")
+    van1.setFocus()
+    van1.setCurrentIndex(board.model.card_index(ids(view, "ORD-2")[0]))
+    QTest.keyClick(van1, Qt.Key.Key_Right)
+    assert van2.hasFocus()
+    assert van2.currentIndex() == board.model.card_index(ids(view, "ORD-5")[0])
+    QTest.keyClick(van2, Qt.Key.Key_Left)
+    assert van1.hasFocus()
+
+
+def test_a_day_with_other_vehicles_rebuilds_the_lanes(
+    board: RouteBoard, selection: OrderSelection
+) -> None:
+    """A hand-made day without vehicles leaves only the Unassigned lane."""
+    from tests.ui.conftest import make_day
+
+    day = make_day()
+    board.model.set_day(day)
+    assert [w.lane_row() for w in board.lane_widgets()] == [0]
+    unassigned = board.lane_widgets()[0].view
+    assert board.model.rowCount(unassigned.rootIndex()) == 1  # ORD-0001 is open
+    assert "0 routes" in board.summary.text()
+
+
+def test_dragging_near_the_edge_scrolls_the_lanes(
+    qtbot, board: RouteBoard, view: DayView
+) -> None:
+    """Hovering a drag at the strip's right edge scrolls the lanes sideways."""
+    board.resize(LANE_WIDTH * 2, 500)
+    QApplication.processEvents()
+    bar = board.lane_scroll.horizontalScrollBar()
+    assert bar.maximum() > 0
+    target = lane(board, view, "Van 1")
+    viewport = board.lane_scroll.viewport()
+    edge = target.viewport().mapFrom(
+        viewport, QPoint(viewport.width() - 10, viewport.height() // 2)
+    )
+    mime = encode_order_ids(ids(view, "ORD-6"))
+    for cls in (QDragEnterEvent, QDragMoveEvent):
+        QApplication.sendEvent(target.viewport(), _drag_event(cls, edge, BOTH, mime))
+    qtbot.waitUntil(lambda: bar.value() > 0, timeout=2000)
+    QApplication.sendEvent(target.viewport(), QDragLeaveEvent())

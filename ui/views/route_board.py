@@ -110,9 +110,7 @@ class LaneWidget(QFrame):
     def set_compact(self, compact: bool) -> None:
         """Switch the header and re-lay the cards for the new card height."""
         self.header.set_compact(compact)
-        # Uniform item sizes are cached per view; a reset measures them again.
-        self.view.reset()
-        self.view.setRootIndex(self._model.index(self.view.lane_row(), 0))
+        self.view.doItemsLayout()  # measures the (uniform) card height again
 
 
 class RouteBoard(QWidget):
@@ -467,14 +465,9 @@ class RouteBoard(QWidget):
         for row in rows:
             if row < len(self._lanes):
                 self._lanes[row].refresh_header()
-        self._selection.retain(self._model_order_ids())
         self._select_ids(self._selection.ids)
         self._update_summary()
         self._update_actions()
-
-    def _model_order_ids(self) -> Iterable[OrderId]:
-        view = self._model.day()
-        return () if view is None else (line.order.id for line in view.lines)
 
     # -- selection ------------------------------------------------------------------
 
