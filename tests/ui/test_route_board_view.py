@@ -360,7 +360,13 @@ def test_commands_on_the_selection(
         timeout=1000,
         check_params_cb=lambda o, f: (o, f) == (ids(view, "ORD-1"), True),
     ):
-        board.lock_action.trigger()  # one of two is unlocked: lock it
+        board.toggle_lock_action.trigger()  # one of two is unlocked: lock it
+    with qtbot.waitSignal(
+        board.sig_lock_requested,
+        timeout=1000,
+        check_params_cb=lambda o, f: (o, f) == (ids(view, "ORD-2"), False),
+    ):
+        board.unlock_action.trigger()
     with expect_move(qtbot, board, ids(view, "ORD-1", "ORD-2"), None, None):
         board.unassign_action.trigger()
     selection.set(ids(view, "ORD-1"), source=None)
@@ -482,3 +488,39 @@ def test_dragging_near_the_edge_scrolls_the_lanes(
         QApplication.sendEvent(target.viewport(), _drag_event(cls, edge, BOTH, mime))
     qtbot.waitUntil(lambda: bar.value() > 0, timeout=2000)
     QApplication.sendEvent(target.viewport(), QDragLeaveEvent())
+
+
+def test_a_drop_moves_the_order_for_real_and_undo_brings_it_back(
+    factory: Any, board: RouteBoard, view: DayView, selection: OrderSelection
+) -> None:
+    """Board -> plan document -> service -> refresh: the card lands, undo returns it."""
+    from ui.document import PlanDocument
+
+    document = PlanDocument(factory)
+    document.set_view(view)
+    model = board.model
+    board.sig_move_requested.connect(document.request_move)
+    board.sig_lock_requested.connect(document.request_lock)
+    document.sig_plan_changed.connect(lambda ch: model.refresh(document.view, ch))
+    document.sig_reloaded.connect(model.set_day)
+    selection.set(ids(view, "ORD-1"), source=None)
+
+    target = lane(board, view, "Van 2")
+    send_drop(target, lower(target, 0), encode_order_ids(ids(view, "ORD-1")))
+    (oid,) = ids(view, "ORD-1")
+    assert model.card_index(oid).parent().data() == "Van 2"
+    assert model.card_index(oid).row() == 1
+    assert board.selected_order_ids() == [oid]  # the selection follows the card
+    assert document.view.line_of(oid).vehicle_name == "Van 2"  # type: ignore[union-attr]
+
+    document.undo_stack.undo()
+    assert model.card_index(oid).parent().data() == "Van 1"
+    assert model.card_index(oid).row() == 0
+    assert model.lanes() == fresh_model(document.view).lanes()
+
+
+def fresh_model(day: DayView) -> RouteBoardModel:
+    """A model built from scratch, to compare a refreshed one with."""
+    fresh = RouteBoardModel()
+    fresh.set_day(day)
+    return fresh

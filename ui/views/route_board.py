@@ -302,12 +302,16 @@ class RouteBoard(QWidget):
             return act
 
         self.lock_action = action(
-            "Lock",
+            "Lock", "lock", "Keep the selected stops on their route and position"
+        )
+        self.lock_action.triggered.connect(lambda: self.request_lock_selected(True))
+        self.toggle_lock_action = action(
+            "Lock or unlock",
             "lock",
-            "Lock the selected stops on their route and position (Ctrl+L toggles)",
+            "Lock the selected stops, or unlock them if all are locked",
             "Ctrl+L",
         )
-        self.lock_action.triggered.connect(self.toggle_lock_selected)
+        self.toggle_lock_action.triggered.connect(self.toggle_lock_selected)
         self.unlock_action = action(
             "Unlock", "unlock", "Free the selected stops for the optimizer"
         )
@@ -551,8 +555,9 @@ class RouteBoard(QWidget):
 
     def _update_actions(self) -> None:
         cards = self._selected_route_cards()
-        self.lock_action.setEnabled(bool(cards))
+        self.lock_action.setEnabled(any(not card.locked for card in cards))
         self.unlock_action.setEnabled(any(card.locked for card in cards))
+        self.toggle_lock_action.setEnabled(bool(cards))
         self.unassign_action.setEnabled(bool(cards))
         self.move_up_action.setEnabled(bool(cards))
         self.move_down_action.setEnabled(bool(cards))
