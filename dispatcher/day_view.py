@@ -131,7 +131,8 @@ class DayView:
         Raises
         ------
         ValueError
-            If this view was not made by ``load_day`` (it has no context).
+            If this view was not made by ``load_day`` (it has no context), or a
+            vehicle joined the fleet since: read the day again then.
         """
         if self.context is None:
             raise ValueError("a day view without a DayContext cannot be updated")
@@ -140,6 +141,9 @@ class DayView:
         if updated:
             context = dataclasses.replace(context, orders={**context.orders, **updated})
         changed = set(vehicles)
+        unknown = changed - self.vehicles.keys()
+        if unknown:
+            raise ValueError(f"vehicles {sorted(unknown)} are not in this day view")
         new_routes = {r.vehicle_id: r for r in plan.routes if r.vehicle_id in changed}
         route_lines = [r for r in self.routes if r.vehicle.id not in changed]
         were_on_changed = {

@@ -291,7 +291,8 @@ class PlanDocument(QObject):
                 edit.plan, edit.changes.vehicles, edit.orders
             )
         except ValueError:
-            # A view without a timing context (made by hand): read the day.
+            # The view cannot be updated in place (made by hand, or a vehicle
+            # joined the fleet since it was read): read the whole day instead.
             self._view = self._load(self.date)
             changes = PlanChanges(self.date, self._view.plan_version, reloaded=True)
             self.sig_plan_changed.emit(changes)

@@ -229,6 +229,23 @@ def test_locks_are_undoable(qtbot: QtBot, document: PlanDocument, factory: Any) 
     assert document.undo_stack.text(0) == "Lock route Van 1"
 
 
+def test_a_vehicle_added_after_loading_gets_the_day_read_again(
+    qtbot: QtBot, document: PlanDocument, factory: Any
+) -> None:
+    """A move to a van the view does not know yet: stored, undoable, full refresh."""
+    with factory() as uow:
+        van = uow.fleet.add_vehicle(b.vehicle(name="Van 9", depot_id=1))
+        uow.commit()
+    with qtbot.waitSignal(document.sig_plan_changed) as blocker:
+        document.request_move([order_id(factory, "ORD-3")], van.id)
+    assert blocker.args[0].reloaded
+    assert lanes(factory)["Van 9"] == ["ORD-3"]
+    assert van.id in document.view.vehicles
+    assert document.undo_stack.undoText() == f"Move ORD-3 to vehicle {van.id}"
+    document.undo_stack.undo()
+    assert "Van 9" not in lanes(factory)
+
+
 def _db_state(database: Database) -> tuple[object, ...]:
     """Routes (vehicle, stops, locks) and order statuses of the demo day."""
     with database.uow_factory() as uow:
