@@ -13,7 +13,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from dispatcher.model import OPEN_ORDER_STATUSES
+from dispatcher.model import OPEN_ORDER_STATUSES, Plan
 from dispatcher.timing import DEFAULT_PROVIDER, DayContext
 
 if TYPE_CHECKING:
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
         DriverId,
         Order,
         OrderId,
-        Plan,
         Route,
         Vehicle,
         VehicleId,
@@ -197,6 +196,31 @@ class DayView:
             context=context,
             line_index=index,
         )
+
+    def with_orders(
+        self, orders: Iterable[Order]
+    ) -> tuple[DayView, frozenset[VehicleId]]:
+        """This day after orders were saved (e.g. a window edited in the table).
+
+        The routes holding those orders are re-timed, since their ETAs and
+        lateness may change; the plan itself did not change.
+
+        Returns
+        -------
+        tuple[DayView, frozenset[VehicleId]]
+            The new view and the vehicles whose routes were re-timed.
+        """
+        saved = list(orders)
+        ids = {o.id for o in saved}
+        vehicles = frozenset(
+            line.vehicle.id
+            for line in self.routes
+            if not ids.isdisjoint(line.route.order_ids)
+        )
+        plan = Plan(
+            self.date, tuple(line.route for line in self.routes), self.plan_version
+        )
+        return self.with_plan(plan, vehicles, saved), vehicles
 
 
 _Placement = tuple[str, int, float, float]

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
 
     from dispatcher.day_view import DayView
-    from dispatcher.model import OrderId, OrderStatus, VehicleId
+    from dispatcher.model import Order, OrderId, OrderStatus, VehicleId
     from dispatcher.plan_edits import PlanEdit, RouteState
     from dispatcher.ports import UnitOfWorkFactory
 
@@ -217,6 +217,33 @@ class PlanDocument(QObject):
             return
         self.undo_stack.push(ApplyPlanCommand(self, sequences, base_version, text))
 
+    def show_saved_orders(self, orders: Sequence[Order]) -> None:
+        """Show orders saved outside the plan edits (e.g. a window edited inline).
+
+        Their routes are re-timed and ``sig_plan_changed`` names them; this is
+        not an undo step (order edits are saved by ``services.update_order``).
+        """
+        if self._view is None or not orders:
+            return
+        try:
+            self._view, vehicles = self._view.with_orders(orders)
+        except ValueError:
+            self._refresh_all()
+            return
+        changes = PlanChanges(
+            self.date,
+            self._view.plan_version,
+            vehicles,
+            frozenset(o.id for o in orders)
+            | {
+                oid
+                for line in self._view.routes
+                if line.vehicle.id in vehicles
+                for oid in line.route.order_ids
+            },
+        )
+        self.sig_plan_changed.emit(changes)
+
     # -- what commands call -------------------------------------------------------
 
     def run_edit(
@@ -291,13 +318,20 @@ class PlanDocument(QObject):
                 edit.plan, edit.changes.vehicles, edit.orders
             )
         except ValueError:
-            # The view cannot be updated in place (made by hand, or a vehicle
-            # joined the fleet since it was read): read the whole day instead.
-            self._view = self._load(self.date)
-            changes = PlanChanges(self.date, self._view.plan_version, reloaded=True)
-            self.sig_plan_changed.emit(changes)
+            self._refresh_all()
             return
         self.sig_plan_changed.emit(edit.changes)
+
+    def _refresh_all(self) -> None:
+        """Read the whole day when the view cannot be updated in place.
+
+        That happens for a view made by hand, or when a vehicle joined the fleet
+        since the day was read. The undo stack stays: the database matches it.
+        """
+        self._view = self._load(self.date)
+        self.sig_plan_changed.emit(
+            PlanChanges(self.date, self._view.plan_version, reloaded=True)
+        )
 
     def _request_recovery(self) -> None:
         if not self._recovery_pending:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -244,6 +245,23 @@ def test_a_vehicle_added_after_loading_gets_the_day_read_again(
     assert document.undo_stack.undoText() == f"Move ORD-3 to vehicle {van.id}"
     document.undo_stack.undo()
     assert "Van 9" not in lanes(factory)
+
+
+def test_saved_orders_are_shown_with_their_route_retimed(
+    qtbot: QtBot, document: PlanDocument, factory: Any
+) -> None:
+    """An order edited outside the plan: its route re-timed, not an undo step."""
+    ord1 = order_id(factory, "ORD-1")
+    with factory() as uow:
+        order = uow.orders.get(ord1)
+        saved = uow.orders.update(dataclasses.replace(order, service_minutes=90))
+        uow.commit()
+    with qtbot.waitSignal(document.sig_plan_changed) as blocker:
+        document.show_saved_orders([saved])
+    assert blocker.args[0].vehicles == {vehicle_id(factory, "Van 1")}
+    assert blocker.args[0].orders == {ord1, order_id(factory, "ORD-2")}
+    assert document.view.routes == load_day(factory, b.DAY).routes
+    assert document.undo_stack.count() == 0
 
 
 def _db_state(database: Database) -> tuple[object, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -153,3 +154,30 @@ def test_a_hand_made_view_cannot_be_updated() -> None:
     view = DayView(b.DAY, 1, (), (), DayTotals(0, 0, 0, 0.0, 0.0, 0))
     with pytest.raises(ValueError, match="without a DayContext"):
         view.with_plan(Plan(b.DAY), [])
+
+
+def test_with_orders_retimes_the_route_of_an_edited_order(factory: Any) -> None:
+    """A saved window change shows like a fresh load: its route is re-timed."""
+    view = load_day(factory, b.DAY)
+    (ord2,) = _ids(view, "ORD-2")
+    line = view.line_of(ord2)
+    assert line is not None
+    with factory() as uow:
+        saved = uow.orders.update(
+            dataclasses.replace(line.order, windows=(TimeWindow(900, 960),))
+        )
+        uow.commit()
+    updated, vehicles = view.with_orders([saved])
+    fresh = load_day(factory, b.DAY)
+    assert vehicles == {_van(view, "Van 1")}
+    assert updated.lines == fresh.lines
+    assert updated.routes == fresh.routes
+    assert updated.totals == fresh.totals
+    # ORD-2 now waits until 15:00, so ORD-3 after it is reached later.
+    (ord3,) = _ids(view, "ORD-3")
+    old_next, new_next = view.line_of(ord3), updated.line_of(ord3)
+    assert old_next is not None
+    assert new_next is not None
+    assert old_next.eta is not None
+    assert new_next.eta is not None
+    assert new_next.eta > old_next.eta
