@@ -11,18 +11,19 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import os
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from db.database import open_database, sqlite_path
-from dispatcher import __version__
-from dispatcher.day_view import load_day
+from dispatcher import __version__, services
 from dispatcher.demo.loader import current_login
-from dispatcher.errors import StorageError
+from dispatcher.errors import DispatcherError, StorageError
 from ui.assets import icon, stylesheet
+from ui.document import PlanDocument
 from ui.main_window import APP_NAME, MainWindow
 
 if TYPE_CHECKING:
@@ -31,8 +32,11 @@ if TYPE_CHECKING:
     from types import TracebackType
 
     from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QWidget
 
     from db.database import Database
+    from dispatcher.model import CustomerId, Location
+    from ui.selection import OrderSelection
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +45,21 @@ ORGANIZATION = "Dispatcher"
 
 
 def prepare_qt() -> None:
-    """Import QtWebEngine (if installed) before any QApplication exists, as Qt needs."""
+    """Set up what Qt needs before any QApplication exists.
+
+    QtWebEngine (if installed) must be imported first, and the map's ``app://``
+    URL scheme must be registered before the application starts.
+    """
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        # Chromium's sandbox cannot run as root; QtWebEngine refuses to start
+        # unless told to run without it (only the map page runs in it).
+        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
     with contextlib.suppress(ImportError):
         import PySide6.QtWebEngineWidgets  # noqa: F401
+
+        from ui.map.scheme import register_schemes
+
+        register_schemes()
 
 
 def create_application(argv: Sequence[str] | None = None) -> QApplication:
@@ -112,14 +128,53 @@ def database_display_name(database: Database) -> str:
 
 
 def build_main_window(
-    database: Database, *, settings: QSettings | None = None
+    database: Database, *, settings: QSettings | None = None, with_map: bool = True
 ) -> MainWindow:
-    """The main window reading days from ``database``."""
-    return MainWindow(
-        functools.partial(load_day, database.uow_factory),
+    """The main window over ``database``: its plan document, views and map.
+
+    ``with_map`` False leaves out the browser-engine map (for tests and
+    machines without QtWebEngine).
+    """
+    document = PlanDocument(database.uow_factory)
+    window = MainWindow(
+        document,
         source_name=database_display_name(database),
         settings=settings,
+        map_factory=_make_map if with_map and _has_web_engine() else None,
     )
+    document.setParent(window)
+    window.sig_customer_move_requested.connect(
+        functools.partial(_move_customer, window)
+    )
+    return window
+
+
+def _has_web_engine() -> bool:
+    """True if QtWebEngine can be imported (it is an optional Qt add-on)."""
+    try:
+        import PySide6.QtWebEngineWidgets  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _make_map(selection: OrderSelection, settings: QSettings, parent: QWidget) -> Any:
+    """The map view; imported late so the app starts without QtWebEngine too."""
+    from ui.map.map_view import MapView
+
+    return MapView(selection, settings=settings, parent=parent)
+
+
+def _move_customer(
+    window: MainWindow, customer_id: CustomerId, location: Location
+) -> None:
+    """Save a corrected customer location, then show the day with the new times."""
+    try:
+        services.move_customer(window.document.uow_factory, customer_id, location)
+    except DispatcherError as exc:
+        window.show_error(str(exc))
+        return
+    window.reload()
 
 
 HEADLESS_PLATFORMS = frozenset({"offscreen", "minimal"})

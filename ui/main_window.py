@@ -1,9 +1,12 @@
-"""The main window: one day's orders in a table, with the day's totals.
+"""The main window: one day's orders, route board and map, in sync, with undo.
 
-The window never touches storage: the composition root (``ui.app``) injects a
-``load_day(date) -> DayView`` callable, and the window shows what it returns.
-Later the route board and the map join the order table as docks; the toolbar,
-status bar and settings handling here stay as they are.
+The window never touches storage. The composition root (``ui.app``) hands it a
+``PlanDocument`` for the database; the document loads days, runs every plan
+edit as an undoable command and says what changed. The window lays out the
+three views (the route board in the middle, the order table and the map as
+docks whose layout is remembered), joins them through one ``OrderSelection``
+and routes every view's ``sig_…_requested`` signal to the document. This is the
+one place where those long-lived connections are made (``_connect_signals``).
 """
 
 from __future__ import annotations
@@ -12,9 +15,24 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelection,
+    QItemSelectionModel,
+    QSettings,
+    QSignalBlocker,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QWidget,
+)
 
 from dispatcher import __version__
 from dispatcher.errors import DispatcherError
@@ -22,18 +40,24 @@ from ui.assets import icon
 from ui.models.order_filter_proxy import OrderFilterProxyModel
 from ui.models.order_filters import filter_by_key
 from ui.models.order_table_model import OrderTableModel
+from ui.models.route_board_model import RouteBoardModel
+from ui.selection import OrderSelection
 from ui.views.day_toolbar import DayToolBar
 from ui.views.order_table import OrderTableView
+from ui.views.route_board import RouteBoard
 from ui.views.totals_bar import TotalsBar
 
 if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Callable
 
+    from dispatcher.changes import PlanChanges
     from dispatcher.day_view import DayView
+    from dispatcher.model import OrderId
+    from ui.document import PlanDocument
     from ui.models.order_filters import OrderFilter
 
-    LoadDay = Callable[[dt.date], DayView]
+    MapFactory = Callable[[OrderSelection, QSettings, QWidget], Any]
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +69,7 @@ _GEOMETRY_KEY = "main_window/geometry"
 _STATE_KEY = "main_window/state"
 _TABLE_KEY = "order_table/header"
 _FILTER_KEY = "order_table/filter"
+_BOARD_PREFIX = "route_board"
 
 
 def format_day(day: dt.date) -> str:
@@ -53,7 +78,20 @@ def format_day(day: dt.date) -> str:
 
 
 class MainWindow(QMainWindow):
-    """The dispatcher's window over one database, showing one day at a time."""
+    """The dispatcher's window over one database, showing one day at a time.
+
+    Parameters
+    ----------
+    document
+        The plan document: loads days and runs every edit with undo.
+    source_name
+        The database's name for the title bar.
+    settings
+        Where the layout is remembered (the application's settings by default).
+    map_factory
+        Builds the map widget ``(selection, settings, parent)``; None leaves the
+        map out (tests that do not need a browser engine).
+    """
 
     sig_day_loaded = Signal(object)
     """A day finished loading and is shown.
@@ -73,33 +111,68 @@ class MainWindow(QMainWindow):
         One sentence for the user saying what is wrong.
     """
 
+    sig_customer_move_requested = Signal(object, object)
+    """The user confirmed a new place for a customer's pin on the map.
+
+    Parameters
+    ----------
+    customer_id : CustomerId
+        Whose location to correct.
+    location : Location
+        The new location.
+    """
+
     def __init__(
         self,
-        load_day: LoadDay,
+        document: PlanDocument,
         *,
         source_name: str,
         settings: QSettings | None = None,
+        map_factory: MapFactory | None = None,
         parent: Any = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
-        self._load_day = load_day
+        self.setDockOptions(
+            QMainWindow.DockOption.AnimatedDocks
+            | QMainWindow.DockOption.AllowTabbedDocks
+            | QMainWindow.DockOption.AllowNestedDocks
+        )
+        self.document = document
         self._source_name = source_name
         self._settings = settings if settings is not None else QSettings()
-        self._day_view: DayView | None = None
         self._message_box: QMessageBox | None = None
+        self.selection = OrderSelection(self)
 
         self.model = OrderTableModel(self)
         self.proxy = OrderFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.table = OrderTableView(self)
         self.table.setModel(self.proxy)
-        self.setCentralWidget(self.table)
         self.placeholder = QLabel(self.table.viewport())
         self.placeholder.setObjectName("emptyPlaceholder")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setWordWrap(True)
         self.placeholder.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+
+        self.board_model = RouteBoardModel(self)
+        self.board = RouteBoard(self.board_model, self.selection, self)
+        self.setCentralWidget(self.board)
+        self.table_dock = self._add_dock(
+            "ordersDock", "Orders", self.table, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+        self.map_view = (
+            map_factory(self.selection, self._settings, self)
+            if map_factory is not None
+            else None
+        )
+        self.map_dock = (
+            self._add_dock(
+                "mapDock", "Map", self.map_view, Qt.DockWidgetArea.RightDockWidgetArea
+            )
+            if self.map_view is not None
+            else None
+        )
 
         self.toolbar = DayToolBar(self)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
@@ -111,6 +184,7 @@ class MainWindow(QMainWindow):
         status.addWidget(self.totals, 1)
         status.addPermanentWidget(self.plan_label)
 
+        self._build_actions()
         self._build_menus()
         self._restore_settings()
         self._connect_signals()
@@ -119,34 +193,90 @@ class MainWindow(QMainWindow):
 
     # -- construction -------------------------------------------------------------
 
+    def _add_dock(
+        self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea
+    ) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)  # saveState() finds docks by object name
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_actions(self) -> None:
+        stack = self.document.undo_stack
+        self.undo_action = stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setIcon(icon("undo"))
+        self.redo_action = stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts(
+            [QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)]
+        )
+        self.redo_action.setIcon(icon("redo"))
+        self.quit_action = QAction(icon("quit"), "&Quit", self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.find_action = QAction(icon("search"), "&Find orders…", self)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.about_action = QAction(icon("about"), f"&About {APP_NAME}", self)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_qt_action = QAction("About &Qt", self)
+        self.about_qt_action.setMenuRole(QAction.MenuRole.AboutQtRole)
+        self.reset_layout_action = QAction("Reset &layout", self)
+        self.toolbar.insert_edit_actions(self.undo_action, self.redo_action)
+
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addAction(self.toolbar.refresh_action)
         file_menu.addSeparator()
-        self.quit_action = QAction(icon("quit"), "&Quit", self)
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         file_menu.addAction(self.quit_action)
+
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
 
         go_menu = bar.addMenu("&Go")
         go_menu.addAction(self.toolbar.previous_action)
         go_menu.addAction(self.toolbar.next_action)
         go_menu.addAction(self.toolbar.today_action)
         go_menu.addSeparator()
-        self.find_action = QAction(icon("search"), "&Find orders…", self)
-        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         go_menu.addAction(self.find_action)
 
+        view_menu = bar.addMenu("&View")
+        view_menu.addAction(self.table_dock.toggleViewAction())
+        if self.map_dock is not None:
+            view_menu.addAction(self.map_dock.toggleViewAction())
+        view_menu.addSeparator()
+        view_menu.addAction(self.reset_layout_action)
+
         help_menu = bar.addMenu("&Help")
-        self.about_action = QAction(icon("about"), f"&About {APP_NAME}", self)
-        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         help_menu.addAction(self.about_action)
-        self.about_qt_action = QAction("About &Qt", self)
-        self.about_qt_action.setMenuRole(QAction.MenuRole.AboutQtRole)
         help_menu.addAction(self.about_qt_action)
 
     def _connect_signals(self) -> None:
+        doc = self.document
+        doc.sig_reloaded.connect(self._on_document_reloaded)
+        doc.sig_plan_changed.connect(self._on_document_plan_changed)
+        doc.sig_error.connect(self._on_document_error)
+
+        self.board.sig_move_requested.connect(doc.request_move)
+        self.board.sig_lock_requested.connect(doc.request_lock)
+        self.board.sig_route_lock_requested.connect(doc.request_route_lock)
+        if self.map_view is not None:
+            self.map_view.sig_assign_requested.connect(self._on_map_assign_requested)
+            self.map_view.sig_location_change_requested.connect(
+                self.sig_customer_move_requested
+            )
+
+        self.table.sig_selection_changed.connect(self._on_table_selection_changed)
+        self.selection.sig_selection_changed.connect(self._on_selection_changed)
+        self.selection.sig_focus_requested.connect(self._on_selection_focus)
+
         self.toolbar.sig_date_changed.connect(self._on_toolbar_date_changed)
         self.toolbar.sig_refresh_requested.connect(self.reload)
         self.toolbar.sig_search_changed.connect(self._on_toolbar_search_changed)
@@ -155,6 +285,7 @@ class MainWindow(QMainWindow):
         self.find_action.triggered.connect(self.toolbar.focus_search)
         self.about_action.triggered.connect(self.show_about)
         self.about_qt_action.triggered.connect(QApplication.aboutQt)
+        self.reset_layout_action.triggered.connect(self.reset_layout)
         for signal in (
             self.proxy.modelReset,
             self.proxy.rowsInserted,
@@ -167,11 +298,11 @@ class MainWindow(QMainWindow):
 
     def day(self) -> dt.date | None:
         """The date shown, or None before the first load."""
-        return self._day_view.date if self._day_view is not None else None
+        return self.document.date if self.document.is_open else None
 
     def day_view(self) -> DayView | None:
         """What is shown, or None before the first load."""
-        return self._day_view
+        return self.document.view if self.document.is_open else None
 
     def source_name(self) -> str:
         """The name of the database shown in the title."""
@@ -186,6 +317,19 @@ class MainWindow(QMainWindow):
         """Load the shown date again (after changes made elsewhere)."""
         return self._load(self.toolbar.date())
 
+    def reset_layout(self) -> None:
+        """Put the docks back where a first start puts them."""
+        for dock, area in (
+            (self.table_dock, Qt.DockWidgetArea.BottomDockWidgetArea),
+            (self.map_dock, Qt.DockWidgetArea.RightDockWidgetArea),
+        ):
+            if dock is None:
+                continue
+            dock.setFloating(False)
+            self.addDockWidget(area, dock)
+            dock.show()
+        self._apply_default_dock_sizes()
+
     def show_about(self) -> QMessageBox:
         """Open the About box (not blocking) and return it."""
         text = (
@@ -199,6 +343,7 @@ class MainWindow(QMainWindow):
 
     def show_error(self, message: str) -> QMessageBox:
         """Tell the user something failed (not blocking) and return the box."""
+        self.statusBar().showMessage(message, 10_000)
         return self._open_message(QMessageBox.Icon.Warning, APP_NAME, message)
 
     def save_settings(self) -> None:
@@ -207,13 +352,18 @@ class MainWindow(QMainWindow):
         self._settings.setValue(_STATE_KEY, self.saveState())
         self._settings.setValue(_TABLE_KEY, self.table.save_state())
         self._settings.setValue(_FILTER_KEY, self.proxy.order_filter().key)
+        self._settings.beginGroup(_BOARD_PREFIX)
+        self.board.save_settings(self._settings)
+        self._settings.endGroup()
         self._settings.sync()
 
     # -- Qt overrides ------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Remember the layout before closing."""
+        """Remember the layout and release the map's browser page before closing."""
         self.save_settings()
+        if self.map_view is not None:
+            self.map_view.dispose()
         super().closeEvent(event)
 
     def resizeEvent(self, event: Any) -> None:
@@ -226,31 +376,32 @@ class MainWindow(QMainWindow):
     def _load(self, day: dt.date) -> bool:
         started = time.perf_counter()
         try:
-            view = self._load_day(day)
+            self.document.open(day)
         except DispatcherError as exc:
             log.warning("Loading %s failed: %s", day, exc)
-            if self._day_view is not None:
-                self.toolbar.set_date(self._day_view.date, notify=False)
+            if self.document.is_open:
+                self.toolbar.set_date(self.document.date, notify=False)
             self.show_error(str(exc))
             self.sig_load_failed.emit(str(exc))
             return False
         log.debug("Loaded %s in %.1f ms", day, 1000 * (time.perf_counter() - started))
-        self._day_view = view
-        self.model.set_lines(view.lines)
+        return True
+
+    def _show_totals(self, view: DayView) -> None:
         self.totals.set_totals(view.totals)
         self.plan_label.setText(f"Plan version {view.plan_version}")
-        self._update_title()
-        self._update_placeholder()
-        self.sig_day_loaded.emit(view)
-        return True
 
     def _restore_settings(self) -> None:
         geometry = self._settings.value(_GEOMETRY_KEY, QByteArray())
         if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
             self._apply_default_geometry()
         state = self._settings.value(_STATE_KEY, QByteArray())
-        if isinstance(state, QByteArray) and not state.isEmpty():
-            self.restoreState(state)
+        if not (
+            isinstance(state, QByteArray)
+            and not state.isEmpty()
+            and self.restoreState(state)
+        ):
+            self._apply_default_dock_sizes()
         header = self._settings.value(_TABLE_KEY, QByteArray())
         if isinstance(header, QByteArray):
             self.table.restore_state(header)
@@ -258,6 +409,9 @@ class MainWindow(QMainWindow):
         order_filter = filter_by_key(key if isinstance(key, str) else "")
         self.toolbar.set_order_filter(order_filter)
         self.proxy.set_order_filter(order_filter)
+        self._settings.beginGroup(_BOARD_PREFIX)
+        self.board.restore_settings(self._settings)
+        self._settings.endGroup()
 
     def _apply_default_geometry(self) -> None:
         width, height = DEFAULT_SIZE
@@ -273,20 +427,31 @@ class MainWindow(QMainWindow):
         else:
             self.resize(width, height)
 
+    def _apply_default_dock_sizes(self) -> None:
+        """First start: the map a third of the width, the table 38 % of the height."""
+        width, height = self.width(), self.height()
+        if self.map_dock is not None:
+            self.resizeDocks(
+                [self.map_dock], [int(width * 0.35)], Qt.Orientation.Horizontal
+            )
+        self.resizeDocks(
+            [self.table_dock], [int(height * 0.38)], Qt.Orientation.Vertical
+        )
+
     def _update_title(self) -> None:
         parts = [APP_NAME, self._source_name]
-        if self._day_view is not None:
-            parts.append(format_day(self._day_view.date))
+        if self.document.is_open:
+            parts.append(format_day(self.document.date))
         self.setWindowTitle(" — ".join(parts))
 
     def _update_placeholder(self, *_args: Any) -> None:
         if self.proxy.rowCount() > 0:
             self.placeholder.hide()
             return
-        if self._day_view is None:
+        if not self.document.is_open:
             text = "No day loaded."
         elif self.model.rowCount() == 0:
-            text = f"No orders on {format_day(self._day_view.date)}."
+            text = f"No orders on {format_day(self.document.date)}."
         else:
             text = "No orders match the search and filter."
         self.placeholder.setText(text)
@@ -311,7 +476,80 @@ class MainWindow(QMainWindow):
         box.open()
         return box
 
+    def _select_table_rows(self, order_ids: frozenset[OrderId]) -> None:
+        """Select exactly ``order_ids`` in the table, scrolled to the first."""
+        selection = QItemSelection()
+        first = None
+        last_column = self.proxy.columnCount() - 1
+        for oid in order_ids:
+            row = self.model.row_of(oid)
+            if row is None:
+                continue
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+            if not index.isValid():
+                continue  # filtered out
+            selection.select(index, index.siblingAtColumn(last_column))
+            if first is None or index.row() < first.row():
+                first = index
+        model = self.table.selectionModel()
+        # The table must not echo this back: it may show only some of the orders.
+        with QSignalBlocker(self.table):
+            model.select(
+                selection,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        if first is not None:
+            self.table.scrollTo(first)
+
     # -- handlers ----------------------------------------------------------------
+
+    def _on_document_reloaded(self, view: DayView) -> None:
+        self.model.set_lines(view.lines)
+        self.board_model.set_day(view)
+        if self.map_view is not None:
+            self.map_view.set_day(view)
+        self.selection.retain(view.line_index)
+        self._show_totals(view)
+        self._update_title()
+        self._update_placeholder()
+        self.sig_day_loaded.emit(view)
+
+    def _on_document_plan_changed(self, changes: PlanChanges) -> None:
+        view = self.document.view
+        if changes.reloaded:
+            self._on_document_reloaded(view)
+            return
+        lines = [line for oid in changes.orders if (line := view.line_of(oid))]
+        self.model.update_lines(lines)
+        self.board_model.refresh(view, changes)
+        if self.map_view is not None:
+            self.map_view.apply_changes(view, changes)
+        self._show_totals(view)
+
+    def _on_document_error(self, message: str) -> None:
+        self.show_error(message)
+
+    def _on_map_assign_requested(
+        self, order_ids: list[OrderId], vehicle_id: Any
+    ) -> None:
+        self.document.request_move(order_ids, vehicle_id, None)
+
+    def _on_table_selection_changed(self, order_ids: list[OrderId]) -> None:
+        self.selection.set(order_ids, source=self.table)
+
+    def _on_selection_changed(
+        self, order_ids: frozenset[OrderId], source: object
+    ) -> None:
+        if source is not self.table:
+            self._select_table_rows(order_ids)
+
+    def _on_selection_focus(self, order_id: OrderId) -> None:
+        row = self.model.row_of(order_id)
+        if row is not None:
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+            if index.isValid():
+                self.table.scrollTo(index)
 
     def _on_message_box_finished(self, _result: int) -> None:
         self._message_box = None

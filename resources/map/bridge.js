@@ -261,10 +261,12 @@
       title.textContent = "Routes";
       title.title = "Show or hide the legend";
       title.addEventListener("click", () => {
-        this._collapsed = !this._collapsed;
+        this._collapsed = !div.classList.contains("collapsed");
         div.classList.toggle("collapsed", this._collapsed);
       });
-      div.classList.toggle("collapsed", Boolean(this._collapsed));
+      // Until the user opens or closes it, the legend starts closed on a small map.
+      const collapsed = this._collapsed ?? map.getSize().x < 640;
+      div.classList.toggle("collapsed", collapsed);
       const list = L.DomUtil.create("div", "legend-list", div);
       for (const r of data.routes) {
         const row = L.DomUtil.create("div", "legend-row v" + Number(r.vehicle), list);
@@ -294,14 +296,30 @@
   legend.update({ routes: [], unassigned: 0 });
 
   // ---- whole state and changes ---------------------------------------------
+  // Until the user pans or zooms, the map keeps the whole day in view, also
+  // when its dock is resized; the open legend's width is kept clear.
+  let autoFit = false;
   function fitAll() {
     const points = [];
     for (const { data } of orders.values()) points.push([data.lat, data.lon]);
     depotLayer.eachLayer((m) => points.push(m.getLatLng()));
     if (points.length) {
-      map.fitBounds(L.latLngBounds(points), { padding: [36, 36], maxZoom: 15, animate: false });
+      const legendDiv = document.querySelector(".map-legend");
+      const legendOpen = legendDiv && !legendDiv.classList.contains("collapsed");
+      const right = 36 + (legendOpen ? legendDiv.offsetWidth : 0);
+      map.fitBounds(L.latLngBounds(points), {
+        paddingTopLeft: [36, 36],
+        paddingBottomRight: [right, 36],
+        maxZoom: 15,
+        animate: false,
+      });
+      autoFit = true;
     }
   }
+  for (const type of ["mousedown", "wheel", "touchstart", "keydown"]) {
+    map.getContainer().addEventListener(type, () => { autoFit = false; }, { passive: true });
+  }
+  map.on("resize", () => { if (autoFit) fitAll(); });
 
   function setState(s) {
     const keepOrders = new Set(s.orders.map((o) => o.id));

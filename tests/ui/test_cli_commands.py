@@ -90,16 +90,26 @@ def test_snapshots_parser_keeps_the_top_level_db() -> None:
     assert after.handler is snapshots_command.run
 
 
-def test_snapshot_is_a_real_picture_of_the_window(
+def test_snapshot_is_a_real_picture_of_each_screen(
     qapp, tmp_path: Path, database: Database
 ) -> None:
-    """The PNG has the asked size and shows a rendered window, not a blank."""
+    """The window PNG has the asked size; each screen's PNG shows rendered content."""
     url = sqlite_url(database.engine.url.database)
-    (path,) = snapshots_command.render_snapshots(
+    paths = snapshots_command.render_snapshots(
         url, b.DAY, tmp_path / "shots", size=(1200, 700)
     )
-    assert path == tmp_path / "shots" / "main-window.png"
-    image = QImage(str(path))
-    assert (image.width(), image.height()) == (1200, 700)
-    colours = {image.pixel(x, y) for x in range(0, 1200, 7) for y in range(0, 700, 7)}
-    assert len(colours) > 20
+    assert [p.name for p in paths][:3] == [
+        "main-window.png",
+        "route-board.png",
+        "order-table.png",
+    ]
+    window = QImage(str(paths[0]))
+    assert (window.width(), window.height()) == (1200, 700)
+    for path in paths:
+        image = QImage(str(path))
+        colours = {
+            image.pixel(x, y)
+            for x in range(0, image.width(), 7)
+            for y in range(0, image.height(), 7)
+        }
+        assert len(colours) > 20, path.name

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, QPoint, Qt
@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QMessageBox
 from dispatcher.errors import DatabaseUnavailable
 from tests import builders as b
 from tests.ui.conftest import make_day, make_lines
+from tests.fakes import fake_uow_factory
+from ui.document import PlanDocument
 from ui.main_window import MainWindow
 from ui.models.order_filters import filter_by_key
 from ui.models.order_table_model import Column
@@ -40,6 +42,11 @@ class FakeDays:
         return self.days.get(day, make_day(day, ()))
 
 
+def make_window(days: FakeDays, **kwargs: Any) -> MainWindow:
+    """A main window (without the map) whose document reads ``days``."""
+    return MainWindow(PlanDocument(fake_uow_factory(), load=days), **kwargs)
+
+
 @pytest.fixture
 def days() -> FakeDays:
     """Four orders on ``b.DAY``, the first two again on the next day, else nothing."""
@@ -51,7 +58,7 @@ def days() -> FakeDays:
 @pytest.fixture
 def window(qtbot, days: FakeDays, settings: QSettings) -> MainWindow:
     """The main window showing ``b.DAY``."""
-    main = MainWindow(days, source_name="test.sqlite3", settings=settings)
+    main = make_window(days, source_name="test.sqlite3", settings=settings)
     qtbot.addWidget(main)
     main.resize(1280, 720)  # the offscreen screen is only 800 px wide
     main.show_day(b.DAY)
@@ -226,22 +233,24 @@ def test_quit_closes_the_window(qtbot, window: MainWindow) -> None:
 def test_layout_and_filter_are_remembered(
     qtbot, days: FakeDays, settings: QSettings
 ) -> None:
-    """Closing saves size, column widths and filter; the next window restores them."""
-    first = MainWindow(days, source_name="a", settings=settings)
+    """Closing saves size, docks, columns and filter; the next window restores them."""
+    first = make_window(days, source_name="a", settings=settings)
     qtbot.addWidget(first)
     first.show_day(b.DAY)
-    first.resize(700, 500)
+    first.resize(790, 580)  # the offscreen screen is 800 px wide
     first.table.horizontalHeader().resizeSection(Column.CUSTOMER, 311)
+    first.table_dock.setFloating(True)
     first.toolbar.set_order_filter(filter_by_key("late"))
     first.show()
     qtbot.waitExposed(first)
     first.close()
 
-    second = MainWindow(days, source_name="a", settings=settings)
+    second = make_window(days, source_name="a", settings=settings)
     qtbot.addWidget(second)
     second.show_day(b.DAY)
-    assert second.size().width() == 700
-    assert second.size().height() == 500
+    assert second.size().width() == 790
+    assert second.size().height() == 580
+    assert second.table_dock.isFloating()
     assert second.table.horizontalHeader().sectionSize(Column.CUSTOMER) == 311
     assert second.toolbar.order_filter().key == "late"
     assert shown_references(second) == ["ORD-0010"]
@@ -254,7 +263,7 @@ def test_unusable_saved_layout_falls_back_to_defaults(
     settings.setValue("main_window/geometry", b"garbage")
     settings.setValue("order_table/header", b"garbage")
     settings.setValue("order_table/filter", "gone")
-    window = MainWindow(days, source_name="a", settings=settings)
+    window = make_window(days, source_name="a", settings=settings)
     qtbot.addWidget(window)
     window.show_day(b.DAY)
     assert window.width() > 600

@@ -1,8 +1,9 @@
 """``dispatcher snapshots --out DIR``: render the main window to PNG files.
 
 Runs Qt offscreen (no display needed), opens ``--db`` or today's demo database,
-and writes ``main-window.png``: for the README, for reviewing the look of a
-change, and as a smoke test of the whole GUI stack.
+and writes ``main-window.png`` plus one picture per screen (route board, order
+table, map): for the README, for reviewing the look of a change, and as a smoke
+test of the whole GUI stack.
 """
 
 from __future__ import annotations
@@ -11,13 +12,19 @@ import argparse
 import datetime as dt
 import os
 import tempfile
+import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from db.database import open_database
 from db.engine import resolve_url
 from dispatcher.errors import ValidationError
 from ui.cli.gui_command import ensure_demo_database
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from ui.main_window import MainWindow
 
 DEFAULT_SIZE = "1600x900"
 
@@ -88,10 +95,18 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+MAP_TIMEOUT_S = 15.0
+"""How long to wait for the map page to load and paint before grabbing anyway."""
+
+
 def render_snapshots(
     url: str, day: dt.date, out: Path, *, size: tuple[int, int] = (1600, 900)
 ) -> list[Path]:
-    """Render the main window on ``day`` of ``url`` into ``out``; the files written."""
+    """Render each main screen on ``day`` of ``url`` into ``out``; the files written.
+
+    Writes the whole window, then the route board, the order table and the map
+    on their own (each at the size it has in the window).
+    """
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings
 
@@ -101,6 +116,7 @@ def render_snapshots(
     app = create_application()
     out.mkdir(parents=True, exist_ok=True)
     database = open_database(url, actor=current_login())
+    written: list[Path] = []
     try:
         with tempfile.TemporaryDirectory() as scratch:
             # A throw-away settings file: the user's saved layout must not leak
@@ -110,15 +126,43 @@ def render_snapshots(
             )
             window = build_main_window(database, settings=settings)
             window.resize(*size)
-            window.show_day(day)
             window.show()
-            app.processEvents()
-            target = out / "main-window.png"
-            if not window.grab().save(str(target)):
-                raise OSError(f"could not write {target}")
+            window.reset_layout()
+            window.show_day(day)
+            _wait_for_map(app, window)
+            shots = {
+                "main-window.png": window,
+                "route-board.png": window.board,
+                "order-table.png": window.table_dock,
+            }
+            if window.map_dock is not None:
+                shots["map.png"] = window.map_dock
+            for name, widget in shots.items():
+                target = out / name
+                if not widget.grab().save(str(target)):
+                    raise OSError(f"could not write {target}")
+                written.append(target)
             window.close()
             window.deleteLater()
             app.processEvents()
     finally:
         database.dispose()
-    return [target]
+    return written
+
+
+def _wait_for_map(app: QApplication, window: MainWindow) -> None:
+    """Process events until the map has painted the day (or the timeout passes)."""
+    view = window.map_view
+    deadline = time.monotonic() + (MAP_TIMEOUT_S if view is not None else 0.2)
+    painted: list[int] = []
+    if view is not None:
+        view.bridge.sig_painted.connect(painted.append)
+    while time.monotonic() < deadline:
+        app.processEvents()
+        if view is not None and painted and painted[-1] >= view.last_push > 0:
+            break
+        time.sleep(0.02)
+    # Let the last frame reach the widget's backing store.
+    for _ in range(10):
+        app.processEvents()
+        time.sleep(0.02)

@@ -37,7 +37,7 @@ from ui.models.order_mime import ORDER_IDS_MIME, encode_order_ids
 from ui.models.roles import BadgeRole, IdRole, LineRole, SearchRole, SortRole
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
 
     from dispatcher.day_view import OrderLine
     from dispatcher.model import OrderId
@@ -312,11 +312,38 @@ class OrderTableModel(QAbstractTableModel):
         self._rows_by_id = {line.order.id: row for row, line in enumerate(self._lines)}
         self._sort_keys = {}
         # Built once per reload: the search filter runs on every keystroke.
-        self._search_text = [
-            " ".join(spec.display(line) for spec in COLUMNS.values()).casefold()
-            for line in self._lines
-        ]
+        self._search_text = [self._search_line(line) for line in self._lines]
         self.endResetModel()
+
+    @staticmethod
+    def _search_line(line: OrderLine) -> str:
+        """Every shown text of a row, folded, for free-text search."""
+        return " ".join(spec.display(line) for spec in COLUMNS.values()).casefold()
+
+    def update_lines(self, lines: Iterable[OrderLine]) -> None:
+        """Replace the rows of orders already shown, repainting only those rows.
+
+        An order the table does not have yet means the day's set of orders
+        changed: the table then reloads as a whole.
+        """
+        current = list(self._lines)
+        rows: list[int] = []
+        for line in lines:
+            row = self._rows_by_id.get(line.order.id)
+            if row is None:
+                self.set_lines([*current, line])
+                return
+            current[row] = line
+            rows.append(row)
+        if not rows:
+            return
+        self._lines = tuple(current)
+        self._sort_keys = {}
+        for row in rows:
+            self._search_text[row] = self._search_line(current[row])
+        last_column = self.columnCount() - 1
+        for row in sorted(rows):
+            self.dataChanged.emit(self.index(row, 0), self.index(row, last_column))
 
     def lines(self) -> tuple[OrderLine, ...]:
         """The rows, in model order."""

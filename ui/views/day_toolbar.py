@@ -139,7 +139,7 @@ class DayToolBar(QToolBar):
         self.addAction(self.refresh_action)
         spacer = QWidget(self)
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.addWidget(spacer)
+        self._spacer_action = self.addWidget(spacer)
         label = QLabel("Show", self)
         label.setObjectName("toolbarLabel")
         label.setBuddy(self.filter_combo)
@@ -153,6 +153,12 @@ class DayToolBar(QToolBar):
                 button.setProperty("iconOnly", True)
                 button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         self._connect_signals()
+
+    def insert_edit_actions(self, *actions: QAction) -> None:
+        """Add the window's plan actions (undo, redo, optimize …) after Refresh."""
+        self.insertSeparator(self._spacer_action)
+        for action in actions:
+            self.insertAction(self._spacer_action, action)
 
     def _connect_signals(self) -> None:
         self.previous_action.triggered.connect(lambda: self.step_days(-1))
