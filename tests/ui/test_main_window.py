@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from dispatcher.errors import DatabaseUnavailable
 from tests import builders as b
-from tests.ui.conftest import make_day, make_lines
 from tests.fakes import fake_uow_factory
+from tests.ui.conftest import make_day, make_lines
 from ui.document import PlanDocument
 from ui.main_window import MainWindow
 from ui.models.order_filters import filter_by_key
