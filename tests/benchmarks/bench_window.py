@@ -1,0 +1,151 @@
+"""Benchmark of the whole main window: open a day, filter, and one drag.
+
+For each size it builds (or reuses) a demo database with every open order on a
+route (``bench_route_board.build_demo``), opens the real main window offscreen
+at 1600×900 and reports the median of
+
+* ``open``: building the window and showing the day until painted (first run
+  only: the map's browser page starts once per process, so it is reported too),
+* ``filter``: typing a search text into the table's filter and clearing it,
+* ``drag``: a drop of one card onto another lane, through the plan document,
+  the service (one SQLite transaction) and the refresh of every view, painted,
+* ``undo``: undoing that drag, the same way.
+
+The map is included when QtWebEngine is installed; ``--no-map`` leaves it out.
+
+Usage::
+
+    python -m tests.benchmarks.bench_window --orders 250 1000 2000
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+
+from PySide6.QtCore import QSettings, Qt
+
+from tests.benchmarks.bench_route_board import build_demo
+from ui.app import build_main_window, create_application
+from ui.models.order_mime import encode_order_ids
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from PySide6.QtWidgets import QApplication
+
+    from ui.main_window import MainWindow
+
+SIZE = (1600, 900)
+
+
+def settle(app: QApplication, window: MainWindow) -> None:
+    """Lay out and paint everything that is pending."""
+    app.processEvents()
+    window.repaint()
+    app.processEvents()
+
+
+def median_ms(action: Callable[[], object], repeat: int) -> float:
+    """Median wall time of ``action`` in milliseconds."""
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples) * 1000.0
+
+
+def bench(
+    orders: int, vehicles: int, folder: Path, repeat: int, with_map: bool
+) -> dict[str, float]:
+    """Measure one size; returns milliseconds per step."""
+    app = create_application()
+    database, day = build_demo(folder / f"window-{orders}.sqlite3", orders, vehicles)
+    settings = QSettings(str(folder / "bench.ini"), QSettings.Format.IniFormat)
+    try:
+        start = time.perf_counter()
+        window = build_main_window(database, settings=settings, with_map=with_map)
+        window.resize(*SIZE)
+        window.show()
+        window.show_day(day)
+        settle(app, window)
+        opened = (time.perf_counter() - start) * 1000.0
+
+        search = window.toolbar.search_edit
+
+        def filter_once() -> None:
+            search.setText("brasserie")
+            settle(app, window)
+            search.setText("")
+            settle(app, window)
+
+        view = window.document.view
+        (first, a_route), (second, _) = [
+            (r.vehicle.id, r) for r in view.routes if r.route.stops
+        ][:2]
+        moved = a_route.route.order_ids[0]
+        lanes = window.board_model
+
+        def drag() -> None:
+            data = encode_order_ids([moved])
+            lanes.dropMimeData(
+                data, Qt.DropAction.MoveAction, 0, 0, lanes.lane_index(second)
+            )
+            settle(app, window)
+
+        def undo() -> None:
+            window.undo_action.trigger()
+            settle(app, window)
+
+        filtered = median_ms(filter_once, repeat) / 2
+        drags, undos = [], []
+        for _ in range(repeat):
+            drags.append(median_ms(drag, 1))
+            undos.append(median_ms(undo, 1))
+        assert first != second
+        window.close()
+        return {
+            "orders": len(view.lines),
+            "open": opened,
+            "filter": filtered,
+            "drag": statistics.median(drags),
+            "undo": statistics.median(undos),
+        }
+    finally:
+        database.dispose()
+
+
+def main() -> None:
+    """Run the benchmark for every size asked for and print a table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, nargs="+", default=[250, 1000, 2000])
+    parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument("--folder", type=Path, help="keep the demo databases here")
+    parser.add_argument("--no-map", action="store_true", help="leave the map out")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = args.folder or Path(scratch)
+        folder.mkdir(parents=True, exist_ok=True)
+        header = ("orders", "open ms", "filter ms", "drag ms", "undo ms")
+        print("{:>7} {:>9} {:>10} {:>8} {:>8}".format(*header))
+        for orders in args.orders:
+            vehicles = max(14, orders // 50)
+            row = bench(orders, vehicles, folder, args.repeat, not args.no_map)
+            print(
+                f"{row['orders']:>7.0f} {row['open']:>9.0f} {row['filter']:>10.1f}"
+                f" {row['drag']:>8.1f} {row['undo']:>8.1f}",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
