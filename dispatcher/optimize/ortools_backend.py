@@ -225,10 +225,6 @@ class _Model:
             hourly = hour_rate(problem, v) * COST_SCALE / 60.0 / scale
             if hourly > 0:
                 self.time.SetSpanCostCoefficientForVehicle(max(1, round(hourly)), k)
-            routing.AddVariableMaximizedByFinalizer(
-                self.time.CumulVar(routing.Start(k))
-            )
-            routing.AddVariableMinimizedByFinalizer(self.time.CumulVar(routing.End(k)))
         if problem.objective.balance > 0:
             coefficient = problem.objective.balance * COST_SCALE / 60.0 / scale
             self.time.SetGlobalSpanCostCoefficient(max(1, round(coefficient)))
@@ -448,7 +444,7 @@ def search(
     vehicles, jobs
         The problem indices the model covers.
     budget
-        Seconds of search.
+        Seconds for building the model and searching.
     initial
         Warm start: vehicle → job sequence; ignored if the model rejects it.
     stop
@@ -468,8 +464,11 @@ def search(
     clock_start = time.perf_counter() if clock_start is None else clock_start
     if not vehicles:
         return SearchResult({}, {}, tuple(jobs), 0, 0)
+    built = time.perf_counter()
     model = _Model(problem, params, vehicles, jobs)
     routing = model.routing
+    # Building a model for 1,000 orders takes about a second: it counts.
+    budget = max(0.05, budget - (time.perf_counter() - built))
     search_params = model.search_parameters(budget)
     state = {"count": 0, "last": 0.0}
 

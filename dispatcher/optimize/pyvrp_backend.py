@@ -1,16 +1,20 @@
 """A second search that feeds OR-Tools: PyVRP's iterated local search.
 
 PyVRP (C++ core) finds much better VRPTW routes than OR-Tools' guided local
-search in the same time, but it cannot express every rule of the product
-(several windows per order, skills, locks, stop limits, stability). So the
-engine uses it only where ``supports`` says the problem fits, and always hands
-its routes to OR-Tools as a warm start: OR-Tools re-checks them against the
-full model and keeps improving them. This is the only module importing pyvrp,
-and the import is lazy: without the package the engine simply skips it.
+search in the same time, and builds a first plan for 1,000 orders in seconds
+where OR-Tools' first-solution heuristics stall. It cannot express every rule
+of the product, so it gets a *restricted* version of the problem: one window
+per order (the one overlapping the shifts most), skills as travel times so
+long that an incompatible vehicle can never arrive in time, driving stretched
+by the break allowance. Rules it does not know at all (stop limits) are
+repaired afterwards by the engine, which also re-times every route with the
+product's scheduler and hands the routes to OR-Tools as a warm start: OR-Tools
+re-checks them against the full model and keeps improving.
 
-Numbers are integers in PyVRP: distances in 1/``DIST_UNITS`` km (rounded),
-durations in 1/time_scale minutes rounded up (so plans stay feasible with
-exact times), with driving stretched by the break allowance like OR-Tools.
+This is the only module importing pyvrp, lazily: without the package the
+engine uses OR-Tools alone. Numbers are integers: distances in 1/``DIST_UNITS``
+km (rounded), times in solver units rounded so plans stay feasible with exact
+times, costs in the same units as OR-Tools' objective.
 """
 
 from __future__ import annotations
@@ -34,11 +38,18 @@ from dispatcher.optimize.weights import (
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
+    from dispatcher.model import TimeWindow
     from dispatcher.optimize.problem import RoutingProblem
     from dispatcher.optimize.stop import StopCriterion
 
 DIST_UNITS = 1000
 """Integer distance units per km."""
+
+FORBIDDEN = 2**40
+"""Travel time into a place a vehicle may not serve (and out of 'nowhere')."""
+
+MAX_PRIZE = 2**50
+"""Cap on a job's prize so that PyVRP's cost sums stay inside int64."""
 
 
 def available() -> bool:
@@ -49,26 +60,17 @@ def available() -> bool:
 def supports(
     problem: RoutingProblem, vehicles: Sequence[int], jobs: Sequence[int]
 ) -> bool:
-    """True if PyVRP can express every rule that applies to these jobs and vehicles."""
+    """True if PyVRP should build the first routes for these jobs and vehicles.
+
+    Not when re-optimising an existing plan (the current plan is the warm
+    start then, and stability matters) or when balancing work.
+    """
     if not available() or not jobs or not vehicles:
         return False
     objective = problem.objective
     if objective.balance or objective.move_penalty or objective.max_moves is not None:
         return False
-    if any(problem.vehicles[v].current for v in vehicles):
-        return False
-    rules = {problem.vehicles[v].spec.break_rule for v in vehicles}
-    if len(rules) > 1:
-        return False
-    for j in jobs:
-        job = problem.jobs[j]
-        if job.lock is not None or len(job.stop.windows) > 1 or job.stop.pickup:
-            return False
-        if job.stop.skills and any(
-            not job.stop.skills <= problem.vehicles[v].spec.skills for v in vehicles
-        ):
-            return False
-    return all(problem.vehicles[v].spec.max_stops is None for v in vehicles)
+    return not any(problem.vehicles[v].current for v in vehicles)
 
 
 def _units(value: float, scale: int, up: bool) -> int:
@@ -76,8 +78,22 @@ def _units(value: float, scale: int, up: bool) -> int:
     return math.ceil(scaled) if up else math.floor(scaled)
 
 
+def _best_window(
+    windows: Sequence[TimeWindow], lo: float, hi: float
+) -> TimeWindow | None:
+    """The window overlapping the fleet's working hours the most."""
+    if not windows:
+        return None
+    return max(windows, key=lambda w: min(w.end, hi) - max(w.start, lo))
+
+
 class _Builder:
-    """The PyVRP model of a problem's subset, with index maps back."""
+    """PyVRP ``ProblemData`` for a subset of a problem, with index maps back.
+
+    Locations: one per distinct depot place, one 'nowhere' end for open
+    routes, then one per job (so that skills can close a job's location to a
+    vehicle type without touching other jobs at the same address).
+    """
 
     def __init__(
         self,
@@ -85,106 +101,126 @@ class _Builder:
         vehicles: Sequence[int],
         jobs: Sequence[int],
         scale: int,
+        required: bool,
     ) -> None:
+        self.problem, self.jobs, self.scale = problem, list(jobs), scale
+        groups: dict[tuple[Any, ...], list[int]] = {}
+        for v in vehicles:
+            fleet = problem.vehicles[v]
+            groups.setdefault((fleet.spec, fleet.start_time), []).append(v)
+        self.types = list(groups.values())
+        ends = {problem.vehicles[v].spec.end_node for v in vehicles}
+        starts = {problem.vehicles[v].spec.start_node for v in vehicles}
+        depot_places = sorted(starts | {e for e in ends if e is not None})
+        self.depot_index = {place: i for i, place in enumerate(depot_places)}
+        self.nowhere = len(depot_places)
+        self.places = [*depot_places, -1, *(problem.jobs[j].node for j in self.jobs)]
+        self.required = required
+
+    def data(self) -> Any:
         import pyvrp
 
-        self.problem, self.jobs, self.scale = problem, list(jobs), scale
-        model = pyvrp.Model()
-        places: list[int] = []  # matrix place per PyVRP location (-1: nowhere)
-        depot_of: dict[int, Any] = {}
-
-        def depot(place: int) -> Any:
-            if place not in depot_of:
-                places.append(place)
-                depot_of[place] = model.add_depot(model.add_location(0, 0))
-            return depot_of[place]
-
-        types: dict[tuple[Any, ...], list[int]] = {}
-        for v in vehicles:
-            types.setdefault(self._type_key(v), []).append(v)
-        for members in types.values():
-            depot(problem.vehicles[members[0]].spec.start_node)
-            end = problem.vehicles[members[0]].spec.end_node
-            depot(-1 if end is None else end)
-        self.clients = []
-        for j in self.jobs:
-            stop = problem.jobs[j].stop
-            places.append(stop.node)
-            window = stop.windows[0] if stop.windows else None
-            self.clients.append(
-                model.add_client(
-                    model.add_location(0, 0),
-                    delivery=[_units(x, 1000, True) for x in stop.demand.as_tuple()],
+        problem, scale = self.problem, self.scale
+        weights = compute_weights(problem, scale)
+        first = len(self.places) - len(self.jobs)
+        shifts = [problem.vehicles[t[0]].spec.shift for t in self.types]
+        lo, hi = min(s.start for s in shifts), max(s.end for s in shifts)
+        locations = [pyvrp.Location(0.0, 0.0) for _ in self.places]
+        depots = [pyvrp.Depot(i) for i in range(first)]
+        clients = []
+        for n, j in enumerate(self.jobs):
+            job = problem.jobs[j]
+            stop = job.stop
+            window = _best_window(stop.windows, lo, hi)
+            amounts = [_units(x, 1000, True) for x in stop.demand.as_tuple()]
+            clients.append(
+                pyvrp.Client(
+                    first + n,
+                    delivery=[0, 0, 0] if stop.pickup else amounts,
+                    pickup=amounts if stop.pickup else [0, 0, 0],
                     service_duration=_units(stop.service_min, scale, True),
                     tw_early=_units(window.start, scale, True) if window else 0,
-                    tw_late=_units(window.end, scale, False) if window else 2**40,
+                    tw_late=_units(window.end, scale, False) if window else FORBIDDEN,
+                    prize=min(MAX_PRIZE, weights.penalty[j]),
+                    required=self.required,
                 )
             )
-        self.types: list[list[int]] = []
-        # Costs in the same integer units as OR-Tools' objective (weights.py).
-        charge = compute_weights(problem, scale).vehicle_charge
-        for members in types.values():
-            spec = problem.vehicles[members[0]].spec
-            first = problem.vehicles[members[0]]
-            model.add_vehicle_type(
-                num_available=len(members),
-                capacity=[_units(x, 1000, False) for x in spec.capacity.as_tuple()],
-                start_depot=depot_of[spec.start_node],
-                end_depot=depot_of[-1 if spec.end_node is None else spec.end_node],
-                fixed_cost=round(fixed_money(problem, members[0]) * COST_SCALE)
-                + charge,
-                tw_early=_units(first.earliest_departure, scale, True),
-                tw_late=_units(spec.shift.end, scale, False),
-                shift_duration=(
-                    _units(spec.max_duration, scale, False)
-                    if spec.max_duration is not None
-                    else 2**40
-                ),
-                max_distance=(
-                    _units(spec.max_distance_km, DIST_UNITS, False)
-                    if spec.max_distance_km is not None
-                    else 2**40
-                ),
-                unit_distance_cost=round(
-                    km_rate(problem, members[0]) * COST_SCALE / DIST_UNITS
-                ),
-                unit_duration_cost=round(
-                    hour_rate(problem, members[0]) * COST_SCALE / 60.0 / scale
-                ),
+        per_km = COST_SCALE / DIST_UNITS
+        per_hour = COST_SCALE / 60.0 / scale
+        profiles: dict[tuple[float, frozenset[str]], int] = {}
+        vehicle_types = []
+        for members in self.types:
+            v = members[0]
+            fleet = problem.vehicles[v]
+            spec = fleet.spec
+            factor = break_allowance(spec.break_rule, self._longest())
+            profile = profiles.setdefault((factor, spec.skills), len(profiles))
+            end = (
+                self.nowhere
+                if spec.end_node is None
+                else self.depot_index[spec.end_node]
             )
-            self.types.append(members)
-        self._add_edges(model, places, vehicles)
-        self.model = model
-
-    def _type_key(self, v: int) -> tuple[Any, ...]:
-        fleet = self.problem.vehicles[v]
-        return (fleet.spec, fleet.start_time)
-
-    def _add_edges(
-        self, model: Any, places: list[int], vehicles: Sequence[int]
-    ) -> None:
-        matrix = self.problem.matrix
-        real = np.array([max(p, 0) for p in places])
-        nowhere = np.array([p < 0 for p in places])
-        dist = np.asarray(matrix.distance_km)[np.ix_(real, real)]
-        dur = np.asarray(matrix.duration_min)[np.ix_(real, real)]
-        dist[:, nowhere] = 0.0
-        dur[:, nowhere] = 0.0
-        longest = float(dur.max(initial=0.0))
-        factor = break_allowance(
-            self.problem.vehicles[vehicles[0]].spec.break_rule, longest
+            vehicle_types.append(
+                pyvrp.VehicleType(
+                    num_available=len(members),
+                    capacity=[_units(x, 1000, False) for x in spec.capacity.as_tuple()],
+                    start_depot=self.depot_index[spec.start_node],
+                    end_depot=end,
+                    fixed_cost=round(fixed_money(problem, v) * COST_SCALE)
+                    + weights.vehicle_charge,
+                    tw_early=_units(fleet.earliest_departure, scale, True),
+                    tw_late=_units(spec.shift.end, scale, False),
+                    shift_duration=_limit(spec.max_duration, scale),
+                    max_distance=_limit(spec.max_distance_km, DIST_UNITS),
+                    unit_distance_cost=round(km_rate(problem, v) * per_km),
+                    unit_duration_cost=round(hour_rate(problem, v) * per_hour),
+                    profile=profile,
+                )
+            )
+        distances, durations = self._matrices(profiles)
+        return pyvrp.ProblemData(
+            locations, clients, depots, vehicle_types, distances, durations
         )
-        dist_units = np.rint(dist * DIST_UNITS).astype(np.int64)
-        dur_units = np.ceil(np.round(dur * (1.0 + factor) * self.scale, 6)).astype(
-            np.int64
-        )
-        dist_units[nowhere, :] = 2**40
-        dur_units[nowhere, :] = 2**40
-        locations = model.locations
-        for a, frm in enumerate(locations):
-            for b, to in enumerate(locations):
-                if a != b:
-                    model.add_edge(frm, to, int(dist_units[a, b]), int(dur_units[a, b]))
+
+    def _place_matrix(self, full: Sequence[Sequence[float]]) -> np.ndarray:
+        places = np.asarray(self.places)
+        real = np.where(places < 0, 0, places)
+        out = np.asarray(full, dtype=float)[np.ix_(real, real)]
+        out[:, places < 0] = 0.0
+        return out
+
+    def _longest(self) -> float:
+        if not hasattr(self, "_longest_leg"):
+            self._longest_leg = float(
+                self._place_matrix(self.problem.matrix.duration_min).max(initial=0.0)
+            )
+        return self._longest_leg
+
+    def _matrices(
+        self, profiles: dict[tuple[float, frozenset[str]], int]
+    ) -> tuple[list[Any], list[Any]]:
+        first = len(self.places) - len(self.jobs)
+        nowhere = np.asarray(self.places) < 0
+        dist = np.rint(self._place_matrix(self.problem.matrix.distance_km) * DIST_UNITS)
+        dist = dist.astype(np.int64)
+        dist[nowhere, :] = FORBIDDEN
+        travel = self._place_matrix(self.problem.matrix.duration_min)
+        distances: list[Any] = []
+        durations: list[Any] = []
+        for factor, skills in sorted(profiles, key=profiles.__getitem__):
+            dur = np.ceil(np.round(travel * (1.0 + factor) * self.scale, 6)).astype(
+                np.int64
+            )
+            dur[nowhere, :] = FORBIDDEN
+            for n, j in enumerate(self.jobs):
+                if not self.problem.jobs[j].stop.skills <= skills:
+                    dur[:, first + n] = FORBIDDEN
+            np.fill_diagonal(dur, 0)
+            d = dist.copy()
+            np.fill_diagonal(d, 0)
+            distances.append(d)
+            durations.append(dur)
+        return distances, durations
 
     def routes(self, solution: Any) -> dict[int, tuple[int, ...]]:
         """Problem vehicle → job indices of a PyVRP solution."""
@@ -194,6 +230,10 @@ class _Builder:
             vehicle = free[route.vehicle_type()].pop(0)
             out[vehicle] = tuple(self.jobs[a.idx] for a in route if a.is_client())
         return out
+
+
+def _limit(value: float | None, scale: int) -> int:
+    return FORBIDDEN if value is None else _units(value, scale, False)
 
 
 def search(
@@ -207,12 +247,15 @@ def search(
     fleet_share: float = 0.3,
     stop: StopCriterion | None = None,
     on_cost: Callable[[float], None] | None = None,
-) -> dict[int, tuple[int, ...]] | None:
-    """Routes serving every job, or None if PyVRP found no feasible plan.
+) -> dict[int, tuple[int, ...]]:
+    """Routes for (some of) the jobs; they may break rules PyVRP does not know
+    (or, short of time, ones it does), so the caller must repair them.
 
-    With ``minimize_vehicles`` and a single vehicle type, ``fleet_share`` of
-    the budget goes to PyVRP's fleet minimisation first (more share: fewer
-    vehicles more often, but longer routes).
+    With ``minimize_vehicles`` and a single vehicle type every job is required
+    and ``fleet_share`` of the budget goes to PyVRP's fleet minimisation first
+    (more share: fewer vehicles more often, but longer routes). Otherwise jobs
+    are optional with their drop penalties as prizes, and the routes may leave
+    some out: the engine repairs them and OR-Tools inserts the rest.
     """
     import pyvrp
     from pyvrp.stop import MaxRuntime
@@ -220,25 +263,28 @@ def search(
     # PyVRP warns when its penalties hit their bound on tight instances; the
     # feasibility test below is what counts.
     warnings.filterwarnings("ignore", module="pyvrp")
-    builder = _Builder(problem, vehicles, jobs, time_scale)
-    data = builder.model.data()
-    criterion = _criterion(MaxRuntime(budget), stop, on_cost)
-    if problem.objective.minimize_vehicles and data.num_vehicle_types == 1:
+    kinds = {
+        (problem.vehicles[v].spec, problem.vehicles[v].start_time) for v in vehicles
+    }
+    single_type = len(kinds) == 1
+    fleet_first = problem.objective.minimize_vehicles and single_type
+    builder = _Builder(problem, vehicles, jobs, time_scale, required=fleet_first)
+    data = builder.data()
+    if fleet_first:
         fleet_stop = _criterion(MaxRuntime(budget * fleet_share), stop, on_cost)
         smaller = pyvrp.minimise_fleet(data, fleet_stop, seed=seed)
         if smaller.num_available < data.vehicle_type(0).num_available:
             trial = data.replace(vehicle_types=[smaller])
-            result = pyvrp.solve(
-                trial,
-                _criterion(MaxRuntime(budget * (1 - fleet_share)), stop, on_cost),
-                seed=seed,
-                display=False,
-            )
+            rest = _criterion(MaxRuntime(budget * (1 - fleet_share)), stop, on_cost)
+            result = pyvrp.solve(trial, rest, seed=seed, display=False)
             if result.best.is_feasible():
                 return builder.routes(result.best)
-        criterion = _criterion(MaxRuntime(budget * (1 - fleet_share)), stop, on_cost)
+        budget *= 1 - fleet_share
+    criterion = _criterion(MaxRuntime(budget), stop, on_cost)
     result = pyvrp.solve(data, criterion, seed=seed, display=False)
-    return builder.routes(result.best) if result.best.is_feasible() else None
+    # Even an infeasible best (a large instance short of time) is a useful
+    # start: the engine cuts every route back to what keeps the rules.
+    return builder.routes(result.best)
 
 
 def _criterion(

@@ -11,7 +11,6 @@ from dispatcher.model import BreakRule
 from dispatcher.optimize import pyvrp_backend
 from dispatcher.optimize.checker import check
 from dispatcher.optimize.engine import solve
-from dispatcher.optimize.problem import Lock
 from dispatcher.optimize.solomon import read_solomon
 from dispatcher.optimize.solution import make_solution
 from tests.unit.optimize.builders import FAST, job, on_line, problem, vehicle
@@ -22,24 +21,37 @@ DATA = Path(__file__).parents[2] / "data" / "solomon"
 
 
 @pytest.mark.parametrize(
-    ("jobs", "fleet", "expected"),
+    ("fleet", "options", "expected"),
     [
-        ([job(1), job(2)], [vehicle(1)], True),
-        ([job(1, windows=((0, 5), (9, 20)))], [vehicle(1)], False),
-        ([job(1, lock=Lock(0))], [vehicle(1)], False),
-        (
-            [job(1, skills=frozenset({"cold"}))],
-            [vehicle(1), vehicle(2, skills=frozenset({"cold"}))],
-            False,
-        ),
-        ([job(1)], [vehicle(1, max_stops=3)], False),
-        ([job(1, pickup=True)], [vehicle(1)], False),
+        ([vehicle(1)], {}, True),
+        ([vehicle(1, current=(0,))], {}, False),
+        ([vehicle(1)], {"balance": 10.0}, False),
+        ([vehicle(1)], {"move_penalty": 5.0}, False),
     ],
 )
-def test_supports_only_what_pyvrp_can_express(jobs, fleet, expected) -> None:  # type: ignore[no-untyped-def]
-    """Multiple windows, locks, skills, stop limits and pickups keep PyVRP out."""
-    p = problem(on_line(0, 5, 10), jobs, fleet)
-    assert pyvrp_backend.supports(p, range(len(fleet)), range(len(jobs))) is expected
+def test_second_search_is_skipped_when_re_optimising(fleet, options, expected) -> None:  # type: ignore[no-untyped-def]
+    """A current plan (warm start, stability) or balancing keeps PyVRP out."""
+    p = problem(on_line(0, 5), [job(1)], fleet, **options)
+    assert pyvrp_backend.supports(p, range(len(fleet)), range(1)) is expected
+
+
+def test_restricted_problem_is_repaired_to_every_rule() -> None:
+    """Rules PyVRP only approximates (windows, skills, stop limits) hold at the end."""
+    jobs = [
+        job(1, windows=((0, 5), (100, 120))),
+        job(2, skills=frozenset({"cold"})),
+        job(3),
+        job(4, pickup=True, kg=5),
+    ]
+    fleet = [
+        vehicle(1, max_stops=2),
+        vehicle(2, skills=frozenset({"cold"}), max_stops=2),
+    ]
+    p = problem(on_line(0, 30, 5, 6, 7), jobs, fleet)
+    assert pyvrp_backend.supports(p, [0, 1], range(4))
+    solution = solve(p, FAST)
+    assert check(p, solution) == []
+    assert solution.kpis.served == 4
 
 
 def test_pyvrp_routes_pass_the_checker_with_exact_times() -> None:
