@@ -8,6 +8,7 @@ left out, trying small fixes: a wider window, one more vehicle.
 from __future__ import annotations
 
 import dataclasses
+import time
 from typing import TYPE_CHECKING
 
 from dispatcher.model import Load, TimeWindow
@@ -23,8 +24,8 @@ if TYPE_CHECKING:
 WINDOW_STEPS = (5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240)
 """Window widenings (minutes) tried when looking for the smallest fix."""
 
-MAX_FIXES = 100
-"""Dropped orders for which fixes are searched (each costs trial insertions)."""
+FIX_SECONDS = 1.0
+"""Time for searching fixes after a solve (each costs many trial insertions)."""
 
 
 def compatible_vehicles(problem: RoutingProblem, job: Job) -> list[int]:
@@ -171,13 +172,17 @@ def explain_dropped(
     routes
         The plan found: vehicle → job sequence.
 
+    Fixes are searched for at most ``FIX_SECONDS``; later jobs get the
+    reason and the generic fix only.
+
     Returns
     -------
     list[Unassigned]
         One explanation per dropped job.
     """
     out = []
-    for count, j in enumerate(dropped):
+    deadline = time.perf_counter() + FIX_SECONDS
+    for j in dropped:
         job = problem.jobs[j]
         vehicles = compatible_vehicles(problem, job)
         idle = [
@@ -189,7 +194,7 @@ def explain_dropped(
             )
             continue
         fix = "fits with one more vehicle"
-        if count < MAX_FIXES and job.stop.windows:
+        if job.stop.windows and time.perf_counter() < deadline:
             for step in WINDOW_STEPS:
                 widened = [
                     (_widened(job.stop, step, 0), "opens", "earlier"),
