@@ -11,17 +11,19 @@ error and, when the stack can no longer be trusted, reloads the day.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtGui import QUndoCommand
 
 from dispatcher import plan_edits
 from dispatcher.errors import ConcurrencyConflict
+from ui.models.badges import PRIORITY_LABELS
+from ui.models.order_edits import OrderField
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    from dispatcher.model import OrderId, VehicleId
+    from dispatcher.model import OrderId, Priority, VehicleId
     from dispatcher.plan_edits import PlanEdit
     from ui.document import PlanDocument
 
@@ -205,3 +207,72 @@ class ApplyPlanCommand(PlanEditCommand):
             self._base_version,
             self._sequences,
         )
+
+
+def _order_edit_text(reference: str, field: OrderField, value: object) -> str:
+    """``Change window of ORD-12``, ``Set priority of ORD-12 to Must`` …"""
+    if field is OrderField.PRIORITY:
+        label = PRIORITY_LABELS[cast("Priority", value)]
+        return f"Set priority of {reference} to {label}"
+    if field is OrderField.WINDOWS:
+        count = len(cast("tuple[object, ...]", value))
+        if not count:
+            return f"Clear windows of {reference}"
+        return f"Change {'window' if count == 1 else 'windows'} of {reference}"
+    return f"Edit notes of {reference}" if value else f"Clear notes of {reference}"
+
+
+class UpdateOrderCommand(QUndoCommand):
+    """Change one field of an order: its time windows, priority or notes.
+
+    Every step (the first redo, undo, a later redo) saves the order as the
+    document's view has it, with the field set, through ``services.update_order``:
+    a new, version-checked transaction with a change row. Undo saves the value
+    the field had when the command was made. A step that fails changes nothing
+    and marks the command obsolete (the document says why).
+    """
+
+    def __init__(
+        self,
+        document: PlanDocument,
+        order_id: OrderId,
+        field: OrderField,
+        value: object,
+    ) -> None:
+        line = document.view.line_of(order_id)
+        if line is None:
+            raise ValueError(f"order {order_id} is not on the open day")
+        super().__init__(_order_edit_text(line.order.reference, field, value))
+        self._document = document
+        self._order_id = order_id
+        self._field = field
+        self._value = value
+        self._previous = getattr(line.order, field.value)
+        self._done = False
+
+    @property
+    def field(self) -> OrderField:
+        """The field the command changes."""
+        return self._field
+
+    def redo(self) -> None:
+        """Save the new value (again, after an undo)."""
+        if self._save(self._value, replay=self._done):
+            self._done = True
+
+    def undo(self) -> None:
+        """Save the value the field had before."""
+        self._save(self._previous, replay=True)
+
+    def _save(self, value: object, *, replay: bool) -> bool:
+        try:
+            saved = self._document.save_order_field(
+                self._order_id, self._field, value, action=self.text(), replay=replay
+            )
+        except Exception:
+            self.setObsolete(True)
+            raise
+        if saved is None:
+            self.setObsolete(True)
+            return False
+        return True

@@ -24,11 +24,22 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QUndoStack
 
-from dispatcher import plan_edits
+from dispatcher import plan_edits, services
 from dispatcher.changes import PlanChanges
 from dispatcher.day_view import load_day
-from dispatcher.errors import DispatcherError, StalePlan
-from ui.commands import ApplyPlanCommand, LockCommand, MoveOrdersCommand
+from dispatcher.errors import (
+    ConcurrencyConflict,
+    DispatcherError,
+    StalePlan,
+    ValidationError,
+)
+from ui.commands import (
+    ApplyPlanCommand,
+    LockCommand,
+    MoveOrdersCommand,
+    UpdateOrderCommand,
+)
+from ui.models.order_edits import EditRefused, OrderField, prepare_edit, with_value
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -217,6 +228,30 @@ class PlanDocument(QObject):
             return
         self.undo_stack.push(ApplyPlanCommand(self, sequences, base_version, text))
 
+    @Slot(object, str, object)
+    def request_order_edit(self, order_id: OrderId, field: str, value: object) -> None:
+        """Change one field of an order (``"windows"``, ``"priority"``, ``"notes"``).
+
+        ``value`` is checked again here (closed orders, unreadable values, the
+        customer's hours): a refusal is reported through ``sig_error`` and
+        pushes nothing, and so does a value the order already has.
+        """
+        if self._view is None:
+            return
+        line = self._view.line_of(order_id)
+        if line is None:
+            return
+        order_field = OrderField(field)
+        try:
+            parsed = prepare_edit(line.order, line.customer, order_field, value)
+        except EditRefused as exc:
+            self.sig_error.emit(str(exc))
+            return
+        if parsed is not None:
+            self.undo_stack.push(
+                UpdateOrderCommand(self, order_id, order_field, parsed)
+            )
+
     def show_saved_orders(self, orders: Sequence[Order]) -> None:
         """Show orders saved outside the plan edits (e.g. a window edited inline).
 
@@ -295,6 +330,66 @@ class PlanDocument(QObject):
         if edit.changed:
             self._show(edit)
         return edit
+
+    def save_order_field(
+        self,
+        order_id: OrderId,
+        field: OrderField,
+        value: object,
+        *,
+        action: str = "",
+        replay: bool = False,
+    ) -> Order | None:
+        """Save one field of an order at the version the view shows, and show it.
+
+        Parameters
+        ----------
+        order_id, field, value
+            Which order, which field, the value to save.
+        action
+            The command text, for messages.
+        replay
+            True for an undo or redo: if it fails the stack is out of step with
+            the database, so the day is reloaded and the stack cleared.
+
+        Returns
+        -------
+        Order | None
+            The saved order, or None if nothing was saved (``sig_error`` said why).
+        """
+        line = self.view.line_of(order_id)
+        if line is None:
+            self.sig_error.emit(
+                f"Order {order_id} is no longer on {self.date:%a %d %b}, so "
+                f"“{action}” was not saved; the day has been reloaded."
+            )
+            self._request_recovery()
+            return None
+        try:
+            saved = services.update_order(
+                self.uow_factory, with_value(line.order, field, value)
+            )
+        except ConcurrencyConflict:
+            self.sig_error.emit(
+                f"{line.order.reference} was changed by someone else, so “{action}” "
+                "was not saved; the day has been reloaded, make your change again."
+            )
+            self._request_recovery()
+            return None
+        except DispatcherError as exc:
+            log.info("order edit %r refused: %s", action, exc)
+            why = exc.message if isinstance(exc, ValidationError) else str(exc)
+            message = f"“{action}” was not saved: {why.rstrip('.')}."
+            if replay:
+                message += " The day has been reloaded and the undo history cleared."
+                self._request_recovery()
+            self.sig_error.emit(message)
+            return None
+        except Exception:
+            self._request_recovery()  # a bug: read what the database holds
+            raise
+        self.show_saved_orders([saved])
+        return saved
 
     def restore(
         self,

@@ -47,7 +47,7 @@ def test_empty_model_passes_qt_model_tester(qtmodeltester) -> None:
 def test_shape_follows_lines(model: OrderTableModel, lines) -> None:
     """One row per line, one column per ``Column``, no children under cells."""
     assert model.rowCount() == len(lines) == 4
-    assert model.columnCount() == len(Column) == 15
+    assert model.columnCount() == len(Column) == 16
     assert model.rowCount(model.index(0, 0)) == 0
 
 

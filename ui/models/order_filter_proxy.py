@@ -1,7 +1,9 @@
-"""Sorting, free-text search and the status filter over the order table.
+"""Sorting, free-text search and the status, route and priority filters.
 
 Search matches every whitespace-separated term, case-insensitively, anywhere in
-the row (any column); the status filter is one of ``ORDER_FILTERS``. Sorting
+the row (any column); the status filter is one of ``ORDER_FILTERS``, the route
+filter ``ALL_ROUTES``, ``NO_ROUTE`` or a ``vehicle_filter``, the priority filter
+one of ``PRIORITY_FILTERS``. A row shows if it passes all of them. Sorting
 compares the source's ``SortRole`` values, with empty values (no ETA, no
 vehicle) kept at the bottom in either direction.
 """
@@ -12,7 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 
-from ui.models.order_filters import ALL_ORDERS
+from ui.models.order_filters import ALL_ORDERS, ALL_PRIORITIES, ALL_ROUTES
 from ui.models.roles import LineRole, SearchRole, SortRole
 
 if TYPE_CHECKING:
@@ -28,7 +30,12 @@ class OrderFilterProxyModel(QSortFilterProxyModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._terms: tuple[str, ...] = ()
-        self._order_filter: OrderFilter = ALL_ORDERS
+        self._filters: dict[str, OrderFilter] = {
+            "status": ALL_ORDERS,
+            "route": ALL_ROUTES,
+            "priority": ALL_PRIORITIES,
+        }
+        self._narrowing: tuple[OrderFilter, ...] = ()
         self.setSortRole(SortRole)
         self.setDynamicSortFilter(True)
 
@@ -46,14 +53,56 @@ class OrderFilterProxyModel(QSortFilterProxyModel):
 
     def order_filter(self) -> OrderFilter:
         """The current status filter."""
-        return self._order_filter
+        return self._filters["status"]
+
+    def route_filter(self) -> OrderFilter:
+        """The current route filter."""
+        return self._filters["route"]
+
+    def priority_filter(self) -> OrderFilter:
+        """The current priority filter."""
+        return self._filters["priority"]
 
     def set_order_filter(self, order_filter: OrderFilter) -> None:
-        """Show only rows the filter accepts."""
-        if order_filter != self._order_filter:
-            self._begin_filter_change()
-            self._order_filter = order_filter
-            self._end_filter_change()
+        """Show only rows the status filter accepts."""
+        self.set_filters(status=order_filter)
+
+    def set_route_filter(self, route_filter: OrderFilter) -> None:
+        """Show only rows of one route (or of none)."""
+        self.set_filters(route=route_filter)
+
+    def set_priority_filter(self, priority_filter: OrderFilter) -> None:
+        """Show only rows of some priorities."""
+        self.set_filters(priority=priority_filter)
+
+    def set_filters(
+        self,
+        *,
+        status: OrderFilter | None = None,
+        route: OrderFilter | None = None,
+        priority: OrderFilter | None = None,
+    ) -> None:
+        """Set any of the three filters at once (one re-filter); None keeps one."""
+        wanted = {
+            slot: new
+            for slot, new in (
+                ("status", status),
+                ("route", route),
+                ("priority", priority),
+            )
+            if new is not None and new != self._filters[slot]
+        }
+        if not wanted:
+            return
+        self._begin_filter_change()
+        self._filters.update(wanted)
+        # Filters that show everything are skipped row by row.
+        self._narrowing = tuple(
+            f
+            for f in self._filters.values()
+            if f not in (ALL_ORDERS, ALL_ROUTES, ALL_PRIORITIES)
+        )
+        self._end_filter_change()
 
     # Qt 6.10 added begin/endFilterChange and deprecates invalidating by hand;
     # Qt 6.9 (our oldest) only has invalidateRowsFilter.
@@ -70,11 +119,13 @@ class OrderFilterProxyModel(QSortFilterProxyModel):
     def filterAcceptsRow(
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
     ) -> bool:
-        """Rows that pass the status filter and contain every search term."""
+        """Rows that pass every filter and contain every search term."""
         source = self.sourceModel()
         index = source.index(source_row, 0, source_parent)
-        if not self._order_filter.accepts(source.data(index, LineRole)):
-            return False
+        if self._narrowing:
+            line = source.data(index, LineRole)
+            if not all(f.accepts(line) for f in self._narrowing):
+                return False
         if not self._terms:
             return True
         haystack = source.data(index, SearchRole)

@@ -5,6 +5,12 @@ rules and never talks to storage. Each column is described once in ``COLUMNS``
 (title, how to display, sort and explain a line), so display text, sorting and
 search cannot drift apart. Sorting uses ``SortRole`` (real minutes, kilograms,
 ranks), never the display strings.
+
+Time windows, priority and notes of open orders are edited in place, but
+``setData`` never changes a row: it checks the value (``ui.models.order_edits``)
+and emits ``sig_edit_requested`` for the plan document to save as an undoable
+step, or ``sig_edit_rejected`` with one sentence. The row changes when the
+saved order comes back through ``update_lines``.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QColor, QFont
 
@@ -32,6 +39,13 @@ from ui.models.badges import (
     STATUS_DESCRIPTIONS,
     STATUS_RANK,
     status_badge,
+)
+from ui.models.order_edits import (
+    EditRefused,
+    OrderField,
+    edit_refusal,
+    edit_text,
+    prepare_edit,
 )
 from ui.models.order_mime import ORDER_IDS_MIME, encode_order_ids
 from ui.models.roles import BadgeRole, IdRole, LineRole, SearchRole, SortRole
@@ -63,6 +77,7 @@ class Column(IntEnum):
     STOP = 12
     ETA = 13
     LATE = 14
+    NOTES = 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +170,9 @@ def _kind_suffix(line: OrderLine) -> str:
     return " (pickup)" if line.order.kind is OrderKind.PICKUP else ""
 
 
+_EDIT_HINT = " (double-click or F2 to edit)"
+
+
 COLUMNS: dict[Column, ColumnSpec] = {
     Column.REFERENCE: ColumnSpec(
         "Reference",
@@ -182,7 +200,7 @@ COLUMNS: dict[Column, ColumnSpec] = {
     ),
     Column.WINDOWS: ColumnSpec(
         "Time windows",
-        "When the customer accepts the delivery",
+        "When the customer accepts the delivery" + _EDIT_HINT,
         _windows_text,
         _windows_sort,
         _windows_tip,
@@ -222,7 +240,7 @@ COLUMNS: dict[Column, ColumnSpec] = {
     ),
     Column.PRIORITY: ColumnSpec(
         "Priority",
-        "How badly the order must be served today",
+        "How badly the order must be served today" + _EDIT_HINT,
         lambda line: PRIORITY_LABELS[line.order.priority],
         lambda line: PRIORITY_RANK[line.order.priority],
         sample="Optional",
@@ -280,15 +298,52 @@ COLUMNS: dict[Column, ColumnSpec] = {
         numeric=True,
         sample="100 min",
     ),
+    Column.NOTES: ColumnSpec(
+        "Notes",
+        "Notes on the order for the driver" + _EDIT_HINT,
+        lambda line: " ".join(line.order.notes.splitlines()),
+        lambda line: line.order.notes.casefold(),
+        lambda line: line.order.notes,
+        sample="Call on arrival",
+    ),
 }
 """Every column's specification, keyed by column."""
+
+EDITABLE_COLUMNS: dict[Column, OrderField] = {
+    Column.WINDOWS: OrderField.WINDOWS,
+    Column.PRIORITY: OrderField.PRIORITY,
+    Column.NOTES: OrderField.NOTES,
+}
+"""The columns edited in place, and the order field each one edits."""
 
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 class OrderTableModel(QAbstractTableModel):
-    """A read-only table over the order lines of one day."""
+    """A table over the order lines of one day; edits become requests."""
+
+    sig_edit_requested = Signal(object, str, object)
+    """The user edited a cell with a valid, different value; nothing changed yet.
+
+    Parameters
+    ----------
+    order_id : OrderId
+        The edited order.
+    field : str
+        The ``OrderField`` value: ``"windows"``, ``"priority"`` or ``"notes"``.
+    value : tuple[TimeWindow, ...] | Priority | str
+        The new value, parsed and checked against the customer's hours.
+    """
+
+    sig_edit_rejected = Signal(str)
+    """The user's value was refused; nothing was requested or changed.
+
+    Parameters
+    ----------
+    message : str
+        One sentence naming the order, the field and why.
+    """
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -380,14 +435,46 @@ class OrderTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(Column)
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        """Cells select and drag (onto the route board) but do not edit here."""
+        """Cells select and drag (onto the board); open orders' edit columns edit."""
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return (
+        flags = (
             Qt.ItemFlag.ItemIsEnabled
             | Qt.ItemFlag.ItemIsSelectable
             | Qt.ItemFlag.ItemIsDragEnabled
         )
+        field = EDITABLE_COLUMNS.get(Column(index.column()))
+        if (
+            field is not None
+            and 0 <= index.row() < len(self._lines)
+            and edit_refusal(self._lines[index.row()].order, field) is None
+        ):
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def setData(
+        self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole
+    ) -> bool:
+        """Check an edited value and request it; the row itself never changes here.
+
+        Returns True if an edit was requested (``sig_edit_requested``), False if
+        the value was refused (``sig_edit_rejected``) or is what the order has.
+        """
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        field = EDITABLE_COLUMNS.get(Column(index.column()))
+        if field is None or not 0 <= index.row() < len(self._lines):
+            return False
+        line = self._lines[index.row()]
+        try:
+            parsed = prepare_edit(line.order, line.customer, field, value)
+        except EditRefused as exc:
+            self.sig_edit_rejected.emit(str(exc))
+            return False
+        if parsed is None:
+            return False
+        self.sig_edit_requested.emit(line.order.id, field.value, parsed)
+        return True
 
     def mimeTypes(self) -> list[str]:
         """Rows leave as order ids, the payload the route board accepts."""
@@ -433,6 +520,11 @@ class OrderTableModel(QAbstractTableModel):
         spec = COLUMNS[column]
         if role == Qt.ItemDataRole.DisplayRole:
             return spec.display(line)
+        if role == Qt.ItemDataRole.EditRole:
+            field = EDITABLE_COLUMNS.get(column)
+            if field is None:
+                return None
+            return edit_text(line.order, line.customer, field)
         if role == SortRole:
             return self.sort_value(index.row(), column)
         if role == IdRole:

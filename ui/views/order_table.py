@@ -1,7 +1,9 @@
 """The order table view: sortable, multi-select rows with sensible column widths.
 
 The view knows nothing about where rows come from; it shows whatever proxy it
-is given and reports the selected order ids.
+is given and reports the selected order ids. Time windows, priority and notes
+open an editor on double-click or F2 (``ui.views.order_editors``); what the
+user enters goes to the model, which turns it into a request.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView
 from ui.models.order_table_model import COLUMNS, Column
 from ui.models.roles import IdRole
 from ui.views.delegates import BADGE_EXTRA_WIDTH, BadgeDelegate
+from ui.views.order_editors import NotesDelegate, PriorityDelegate, WindowsDelegate
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QAbstractItemModel, QItemSelection, QPoint
@@ -49,7 +52,12 @@ class OrderTableView(QTableView):
         self.setAlternatingRowColors(True)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Only these: a single click selects (and starts drags), typing does
+        # not overwrite a cell by accident.
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
         # Rows drag onto the route board; the table itself takes no drops.
         self.setDragEnabled(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
@@ -61,6 +69,13 @@ class OrderTableView(QTableView):
         self.setCornerButtonEnabled(False)
         self._badges = BadgeDelegate(self)
         self.setItemDelegateForColumn(Column.STATUS, self._badges)
+        self._editors = {
+            Column.WINDOWS: WindowsDelegate(self),
+            Column.PRIORITY: PriorityDelegate(self),
+            Column.NOTES: NotesDelegate(self),
+        }
+        for column, delegate in self._editors.items():
+            self.setItemDelegateForColumn(column, delegate)
         vertical = self.verticalHeader()
         vertical.setVisible(False)
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
