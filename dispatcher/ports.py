@@ -116,6 +116,10 @@ class OrderRepository(Protocol):
         """
         ...
 
+    def update_many(self, orders: Sequence[Order]) -> list[Order]:
+        """``update`` for many orders in one go (in input order); all or nothing."""
+        ...
+
 
 class PlanRepository(Protocol):
     """Plans: the routes and stops of one date, versioned as a whole."""
@@ -155,6 +159,10 @@ class ChangeRepository(Protocol):
 
     def add(self, change: Change) -> Change:
         """Append a change row."""
+        ...
+
+    def add_many(self, changes: Sequence[Change]) -> list[Change]:
+        """Append many change rows, in order."""
         ...
 
     def since(self, change_id: int, limit: int = 1000) -> list[Change]:

@@ -156,6 +156,9 @@ class _Orders:
         self._s.orders[order.id] = saved
         return saved
 
+    def update_many(self, orders: Sequence[Order]) -> list[Order]:
+        return [self.update(o) for o in orders]
+
 
 class _Plans:
     def __init__(self, state: FakeStore) -> None:
@@ -216,6 +219,9 @@ class _Changes:
         stored = _with_id(change, self._s.ids)
         self._s.changes[stored.id] = stored
         return stored  # type: ignore[no-any-return]
+
+    def add_many(self, changes: Sequence[Change]) -> list[Change]:
+        return [self.add(c) for c in changes]
 
     def since(self, change_id: int, limit: int = 1000) -> list[Change]:
         return [self._s.changes[k] for k in sorted(self._s.changes) if k > change_id][
