@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QUndoStack
 
-from dispatcher import plan_edits, services
+from dispatcher import dispatching, plan_edits, services
 from dispatcher.changes import PlanChanges
 from dispatcher.day_view import load_day
 from dispatcher.errors import (
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
 
     from dispatcher.day_view import DayView
+    from dispatcher.dispatching import DispatchResult, DispatchSnapshot
     from dispatcher.model import Order, OrderId, OrderStatus, VehicleId
     from dispatcher.plan_edits import PlanEdit, RouteState
     from dispatcher.ports import UnitOfWorkFactory
@@ -90,6 +91,15 @@ class PlanDocument(QObject):
     ----------
     message : str
         One sentence for the user: what is wrong and what to do.
+    """
+
+    sig_dispatched = Signal(object)
+    """Routes were dispatched; ``view`` already shows it and the undo history is empty.
+
+    Parameters
+    ----------
+    snapshot : DispatchSnapshot
+        What the drivers hold now.
     """
 
     _sig_recovery_requested = Signal()
@@ -278,6 +288,74 @@ class PlanDocument(QObject):
             },
         )
         self.sig_plan_changed.emit(changes)
+
+    # -- dispatch -----------------------------------------------------------------
+
+    @Slot(object)
+    def request_dispatch(
+        self, vehicle_ids: Sequence[VehicleId] | None = None
+    ) -> DispatchResult | None:
+        """Send routes to their drivers: every route with stops when None.
+
+        Dispatch is not an undo step: the drivers may already have their route
+        sheets, so taking it back silently would be wrong (dispatch the changed
+        routes again instead). The undo history is cleared, so no later undo
+        can reach behind what was sent; edits made after it undo as usual.
+
+        Returns
+        -------
+        DispatchResult | None
+            The result, or None if nothing was dispatched (``sig_error`` said why).
+        """
+        if self._view is None:
+            return None
+        context = self._view.context
+        try:
+            result = dispatching.dispatch(
+                self.uow_factory,
+                self.date,
+                self.plan_version,
+                vehicle_ids,
+                provider=context.provider if context is not None else None,
+            )
+        except StalePlan:
+            self.sig_error.emit(
+                f"The plan of {self.date:%a %d %b} was changed by someone else, so "
+                "nothing was dispatched; the day has been reloaded: check the "
+                "routes and dispatch again."
+            )
+            self._request_recovery()
+            return None
+        except DispatcherError as exc:
+            log.info("dispatch refused: %s", exc)
+            self.sig_error.emit(str(exc))
+            return None
+        except Exception:
+            self._request_recovery()  # a bug: read what the database holds
+            raise
+        self.undo_stack.clear()
+        self._show(
+            plan_edits.PlanEdit(result.plan, result.changes, orders=result.orders)
+        )
+        self.sig_dispatched.emit(result.snapshot)
+        return result
+
+    def last_dispatch(self) -> DispatchSnapshot | None:
+        """What the drivers of the open day hold (read from storage).
+
+        Returns None if the day was never dispatched, or if it cannot be read
+        (``sig_error`` then says why).
+        """
+        if self._view is None:
+            return None
+        try:
+            return dispatching.last_dispatch(self.uow_factory, self.date)
+        except (DispatcherError, ValueError) as exc:
+            log.warning("reading the last dispatch of %s failed: %s", self.date, exc)
+            self.sig_error.emit(
+                f"What was dispatched on {self.date:%a %d %b} cannot be read: {exc}"
+            )
+            return None
 
     # -- what commands call -------------------------------------------------------
 
