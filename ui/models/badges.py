@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dispatcher.model import OrderStatus, Priority
+from dispatcher.model import OrderStatus, Priority, RouteStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,3 +86,29 @@ def status_badge(status: OrderStatus) -> Badge:
     """The pill shown in the status column."""
     background, foreground = _STATUS_COLORS[status]
     return Badge(STATUS_LABELS[status], background, foreground)
+
+
+_ROUTE_STATUS_LOOK: dict[RouteStatus, tuple[str, OrderStatus]] = {
+    # Same colours as the matching order statuses (dispatched, arrived, delivered).
+    RouteStatus.DISPATCHED: ("Dispatched", OrderStatus.DISPATCHED),
+    RouteStatus.IN_PROGRESS: ("On the road", OrderStatus.ARRIVED),
+    RouteStatus.DONE: ("Done", OrderStatus.DELIVERED),
+}
+
+ROUTE_STATUS_DESCRIPTIONS: dict[RouteStatus, str] = {
+    RouteStatus.DISPATCHED: (
+        "Dispatched: the driver has this route; dispatch again after changing it."
+    ),
+    RouteStatus.IN_PROGRESS: "On the road: the driver has started this route.",
+    RouteStatus.DONE: "Done: every stop of this route has been served.",
+}
+
+
+def route_status_badge(status: RouteStatus) -> Badge | None:
+    """The pill of a route that has left planning; None for draft and planned."""
+    look = _ROUTE_STATUS_LOOK.get(status)
+    if look is None:
+        return None
+    text, like = look
+    background, foreground = _STATUS_COLORS[like]
+    return Badge(text, background, foreground)

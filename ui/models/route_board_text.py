@@ -12,7 +12,12 @@ from typing import TYPE_CHECKING
 
 from dispatcher.model import OrderKind, Priority, format_minutes
 from dispatcher.scheduling import Violation
-from ui.models.badges import LATE_COLOR, PRIORITY_LABELS, Badge
+from ui.models.badges import (
+    LATE_COLOR,
+    PRIORITY_LABELS,
+    ROUTE_STATUS_DESCRIPTIONS,
+    Badge,
+)
 from ui.models.route_board_lanes import UNIT_LABELS
 
 if TYPE_CHECKING:
@@ -217,6 +222,8 @@ def lane_tooltip(lane: Lane) -> str:
             for v in VIOLATION_ORDER
             if v in lane.violations
         )
+    if route is not None and route.route.status in ROUTE_STATUS_DESCRIPTIONS:
+        parts.append(f"<div>{ROUTE_STATUS_DESCRIPTIONS[route.route.status]}</div>")
     if lane.locked:
         parts.append("<div>🔒 Route locked: the optimizer leaves it as it is.</div>")
     return "".join(parts)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolButton, QWidget
 from dispatcher.model import Priority
 from dispatcher.scheduling import Violation
 from ui.assets import icon
-from ui.models.badges import LATE_COLOR, MUTED_COLOR
+from ui.models.badges import LATE_COLOR, MUTED_COLOR, route_status_badge
 from ui.models.route_board_lanes import UNIT_LABELS
 from ui.models.route_board_text import (
     PRIORITY_BADGES,
@@ -207,6 +207,9 @@ class LaneHeader(QWidget):
             for v in VIOLATION_ORDER
             if v in lane.violations and v is not Violation.LATE
         )
+        status = route_status_badge(lane.route.route.status) if lane.route else None
+        if status is not None:
+            problems = (status, *problems)
         if problems:
             right = paint_pills_right(
                 painter,
