@@ -116,12 +116,15 @@ PRIORITY_FILTERS: tuple[OrderFilter, ...] = (
     ALL_PRIORITIES,
     OrderFilter(
         "urgent",
-        "Must or high",
+        "Urgent",
         lambda line: line.order.priority in (Priority.MUST, Priority.HIGH),
     ),
     *(_priority_filter(priority) for priority in Priority),
 )
-"""Every choice of the priority combo, in the order it lists them."""
+"""Every choice of the priority combo, in the order it lists them.
+
+"Urgent" means must or high, as in the route board's Unassigned lane.
+"""
 
 
 def priority_filter_by_key(key: str) -> OrderFilter:

@@ -4,6 +4,7 @@ The view knows nothing about where rows come from; it shows whatever proxy it
 is given and reports the selected order ids. Time windows, priority and notes
 open an editor on double-click or F2 (``ui.views.order_editors``); what the
 user enters goes to the model, which turns it into a request.
+``OrderTablePanel`` puts the route and priority filter bar above the table.
 """
 
 from __future__ import annotations
@@ -11,17 +12,26 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QMenu,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui.models.order_table_model import COLUMNS, Column
 from ui.models.roles import IdRole
 from ui.views.delegates import BADGE_EXTRA_WIDTH, BadgeDelegate
 from ui.views.order_editors import NotesDelegate, PriorityDelegate, WindowsDelegate
+from ui.views.order_filter_bar import OrderFilterBar
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QAbstractItemModel, QItemSelection, QPoint
 
     from dispatcher.model import OrderId
+    from ui.models.order_filter_proxy import OrderFilterProxyModel
 
 _STRETCH_COLUMN = Column.ADDRESS
 """The column that takes up the spare width, so the table fills the window."""
@@ -180,3 +190,28 @@ class OrderTableView(QTableView):
         self, _selected: QItemSelection, _deselected: QItemSelection
     ) -> None:
         self.sig_selection_changed.emit(self.selected_order_ids())
+
+
+class OrderTablePanel(QWidget):
+    """The Orders dock's content: the filter bar above the order table.
+
+    Parameters
+    ----------
+    table
+        The table view, already showing ``proxy``.
+    proxy
+        The table's proxy, which the filter bar filters.
+    """
+
+    def __init__(
+        self, table: OrderTableView, proxy: OrderFilterProxyModel, parent: Any = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("orderTablePanel")
+        self.table = table
+        self.filter_bar = OrderFilterBar(proxy, self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(table, 1)
