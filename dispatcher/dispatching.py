@@ -124,17 +124,26 @@ def _chosen_routes(
     plan: Plan,
     vehicle_ids: Sequence[VehicleId] | None,
     vehicles: Mapping[VehicleId, Vehicle],
-) -> list[Route]:
-    """The routes to dispatch: every route with stops, or those of ``vehicle_ids``."""
+    held: Iterable[VehicleId],
+) -> tuple[list[Route], list[VehicleId]]:
+    """The routes to send, and the vehicles whose emptied routes to recall.
+
+    A vehicle whose driver holds a route that is now empty is recalled: the
+    driver is told there is nothing left (a full dispatch recalls every such
+    vehicle). An empty route nobody holds cannot be dispatched.
+    """
+    held = set(held)
     if vehicle_ids is None:
         routes = [r for r in plan.routes if r.stops]
-        if not routes:
+        sent = {r.vehicle_id for r in routes}
+        recalled = sorted(held - sent)
+        if not routes and not recalled:
             raise ValidationError(
                 f"No route of {plan.date:%Y-%m-%d} has stops; plan some orders "
                 "before dispatching."
             )
-        return routes
-    routes = []
+        return routes, recalled
+    routes, recalled = [], []
     for vid in dict.fromkeys(vehicle_ids):
         vehicle = vehicles.get(vid)
         if vehicle is None:
@@ -142,15 +151,25 @@ def _chosen_routes(
                 f"Vehicle {vid} does not exist any more; reload the day."
             )
         route = plan.route_of_vehicle(vid)
-        if route is None or not route.stops:
+        if route is not None and route.stops:
+            routes.append(route)
+        elif vid in held:
+            recalled.append(vid)
+        else:
             raise ValidationError(
                 f"{vehicle.name} has no stops on {plan.date:%Y-%m-%d}; there is "
                 "nothing to dispatch for it."
             )
-        routes.append(route)
-    if not routes:
+    if not routes and not recalled:
         raise ValidationError("Choose at least one route to dispatch.")
-    return routes
+    return routes, recalled
+
+
+def _recalled_route(route: Route) -> Route:
+    """An emptied route whose driver was told: back to planned."""
+    if route.status is RouteStatus.DISPATCHED:
+        return dataclasses.replace(route, status=RouteStatus.PLANNED)
+    return route
 
 
 def _day_context(
@@ -216,7 +235,10 @@ def dispatch(
     vehicle_ids
         The vehicles whose routes to send; None sends every route with stops
         (a full dispatch: the snapshot then holds exactly those routes). A
-        partial dispatch keeps the other routes of the previous snapshot.
+        partial dispatch keeps the other routes of the previous snapshot. A
+        vehicle whose driver holds a route that is now empty is recalled: its
+        route leaves the snapshot and goes back from dispatched to planned (a
+        full dispatch recalls every such vehicle).
     provider
         Travel matrices for the planned times; the offline default when None
         (pass the one the screen times routes with, so both agree).
@@ -234,14 +256,20 @@ def dispatch(
         If the plan is no longer at ``expected_version``; nothing is written.
     ValidationError
         If there is nothing to dispatch, or a chosen vehicle does not exist or
-        has no stops; nothing is written.
+        has no stops and holds none; nothing is written.
     """
     with uow_factory() as uow:
         plan = uow.plans.get(day)
         if plan.version != expected_version:
             raise _stale(day)
+        previous = _read_last(uow, day)
         vehicles = {v.id: v for v in uow.fleet.vehicles()}
-        routes = _chosen_routes(plan, vehicle_ids, vehicles)
+        routes, recalled = _chosen_routes(
+            plan,
+            vehicle_ids,
+            vehicles,
+            (r.vehicle_id for r in previous.routes) if previous else (),
+        )
         order_ids = [oid for route in routes for oid in route.order_ids]
         context = _day_context(uow, day, order_ids, provider or DEFAULT_PROVIDER)
         drivers = {d.id: d for d in uow.fleet.drivers()}
@@ -255,6 +283,9 @@ def dispatch(
             for route in routes
         }
         new_routes = {vid: _dispatched_route(line) for vid, line in lines.items()}
+        for vid in recalled:
+            if (route := plan.route_of_vehicle(vid)) is not None:
+                new_routes[vid] = _recalled_route(route)
         edited = dataclasses.replace(
             plan,
             routes=tuple(new_routes.get(r.vehicle_id, r) for r in plan.routes),
@@ -265,10 +296,15 @@ def dispatch(
         assert saved.version == saved.dispatched_version
 
         updated = _dispatch_orders(uow, day, context.orders.values())
-        previous = _read_last(uow, day)
         held = _held_routes(
-            saved.version, lines, context.orders, previous, full=vehicle_ids is None
+            saved.version,
+            lines,
+            context.orders,
+            previous,
+            recalled,
+            full=vehicle_ids is None,
         )
+        sent = frozenset(lines) | frozenset(recalled)
         change = record_change(
             uow,
             DISPATCH_ENTITY,
@@ -276,16 +312,14 @@ def dispatch(
             ChangeAction.CREATE if previous is None else ChangeAction.UPDATE,
             # The previous snapshot is in its own row: name it, do not copy it.
             before=_reference(previous) if previous is not None else None,
-            after=snapshot_payload(saved.version, held, lines),
+            after=snapshot_payload(saved.version, held, sent),
             plan_date=day,
         )
         uow.commit()
 
     at = change.at if change.at.tzinfo else change.at.replace(tzinfo=dt.UTC)
-    snapshot = DispatchSnapshot(
-        day, at, change.user, saved.version, held, frozenset(lines)
-    )
-    changes = PlanChanges(day, saved.version, frozenset(lines), frozenset(order_ids))
+    snapshot = DispatchSnapshot(day, at, change.user, saved.version, held, sent)
+    changes = PlanChanges(day, saved.version, sent, frozenset(order_ids))
     return DispatchResult(saved, changes, snapshot, tuple(updated))
 
 
@@ -337,21 +371,24 @@ def _held_routes(
     lines: Mapping[VehicleId, RouteLine],
     orders: Mapping[OrderId, Order],
     previous: DispatchSnapshot | None,
+    recalled: Iterable[VehicleId],
     *,
     full: bool,
 ) -> tuple[DispatchedRoute, ...]:
     """The routes the drivers hold after this dispatch, by vehicle name.
 
     A full dispatch replaces everything; a partial one keeps the routes the
-    previous dispatches sent to the other vehicles.
+    previous dispatches sent to the other vehicles. Recalled routes are gone.
     """
     references = {oid: o.reference for oid, o in orders.items()}
     routes = {
         vid: snapshot_route(line, version, references) for vid, line in lines.items()
     }
     if previous is not None and not full:
+        gone = set(recalled)
         for route in previous.routes:
-            routes.setdefault(route.vehicle_id, route)
+            if route.vehicle_id not in gone:
+                routes.setdefault(route.vehicle_id, route)
     return tuple(sorted(routes.values(), key=lambda r: (r.vehicle_name, r.vehicle_id)))
 
 

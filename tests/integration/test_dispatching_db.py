@@ -177,3 +177,20 @@ def test_update_many_refuses_a_stale_order_and_names_it(database: Database) -> N
         (2, OrderStatus.NEW),
         (1, OrderStatus.NEW),
     ]
+
+
+def test_recalling_an_emptied_route(day: dict[str, Any]) -> None:
+    """Van 2 emptied after dispatch and dispatched alone: planned again, not held."""
+    factory = day["factory"]
+    result = dispatch(factory, b.DAY, load_day(factory, b.DAY).plan_version)
+    edit = plan_edits.move_orders(
+        factory, b.DAY, result.plan.version, [day["orders"][3]], None, None
+    )
+    recall = dispatch(factory, b.DAY, edit.plan.version, [day["vans"][1]])
+    plan, statuses, _ = stored(factory)
+    van2 = plan.route_of_vehicle(day["vans"][1])
+    assert van2 is not None
+    assert (van2.stops, van2.status) == ((), RouteStatus.PLANNED)
+    assert statuses[day["orders"][3]] is OrderStatus.NEW
+    assert last_dispatch(factory, b.DAY) == recall.snapshot
+    assert [r.vehicle_id for r in recall.snapshot.routes] == [day["vans"][0]]

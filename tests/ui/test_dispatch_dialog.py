@@ -151,6 +151,24 @@ def test_after_a_dispatch_only_changed_and_new_routes_are_ticked(
     assert "Last dispatch at " in dialog.intro.text()
 
 
+def test_an_emptied_route_is_offered_as_a_recall(
+    qtbot: QtBot, day: DispatchDay
+) -> None:
+    """Van 2 emptied after dispatch: a ticked recall row; Van 1 unchanged, unticked."""
+    snapshot = held(day.view())
+    day.set_routes({"Van 2": []})
+    dialog = make_dialog(qtbot, day.view(), snapshot)
+    assert cells(dialog) == [
+        cells(dialog)[0],
+        ["Van 2", "no driver", "0", "–", "–", "–", "emptied: recall 2 stops", "none"],
+    ]
+    assert cells(dialog)[0][6] == "sent, unchanged"
+    assert dialog.chosen_names() == ["Van 2"]
+    assert dialog.vehicle_ids() == (day.vans["Van 2"],)
+    qtbot.mouseClick(dialog.select_all_button, Qt.MouseButton.LeftButton)
+    assert dialog.vehicle_ids() is None
+
+
 def test_a_day_without_stops_offers_nothing(qtbot: QtBot, day: DispatchDay) -> None:
     """No route has stops: the dialog says so and cannot dispatch."""
     day.set_routes({"Van 1": [], "Van 2": []})

@@ -162,11 +162,35 @@ def test_partial_dispatches_keep_what_other_drivers_hold(day: DispatchDay) -> No
 
 
 def test_a_full_dispatch_replaces_the_snapshot(day: DispatchDay) -> None:
-    """Dispatch all, empty Van 2, dispatch all: Van 2 is no longer held."""
+    """Dispatch all, empty Van 2, dispatch all: Van 2 is recalled, no longer held."""
     dispatch(day.factory, b.DAY, 1)
     day.set_routes({"Van 2": [], "Van 3": ["ORD-5"]})
     result = dispatch(day.factory, b.DAY, day.plan().version)
     assert [r.vehicle_name for r in result.snapshot.routes] == ["Van 1", "Van 3"]
+    assert result.snapshot.sent == set(day.vans.values())
+    assert day.route("Van 2").status is RouteStatus.PLANNED
+
+
+def test_an_emptied_route_can_be_recalled_alone(day: DispatchDay) -> None:
+    """Van 2 emptied after dispatch: dispatching Van 2 tells its driver, and only it."""
+    dispatch(day.factory, b.DAY, 1)
+    day.set_routes({"Van 2": []})
+    result = dispatch(day.factory, b.DAY, day.plan().version, [day.vans["Van 2"]])
+    assert [r.vehicle_name for r in result.snapshot.routes] == ["Van 1"]
+    assert result.snapshot.sent == {day.vans["Van 2"]}
+    assert result.changes.vehicles == {day.vans["Van 2"]}
+    assert day.route("Van 2").status is RouteStatus.PLANNED
+    assert day.route("Van 1").status is RouteStatus.DISPATCHED
+    assert changes_since_dispatch(day.view(), result.snapshot).empty
+
+
+def test_a_day_emptied_after_dispatch_recalls_everything(day: DispatchDay) -> None:
+    """Every stop taken off after a dispatch: a full dispatch recalls both vans."""
+    dispatch(day.factory, b.DAY, 1)
+    day.set_routes({"Van 1": [], "Van 2": []})
+    result = dispatch(day.factory, b.DAY, day.plan().version)
+    assert result.snapshot.routes == ()
+    assert result.snapshot.sent == {day.vans["Van 1"], day.vans["Van 2"]}
 
 
 def test_a_route_under_way_keeps_its_status(day: DispatchDay) -> None:

@@ -9,7 +9,8 @@ anyway. Accepting emits ``sig_dispatch_requested`` with the chosen vehicles
 (None for every route) for ``PlanDocument.request_dispatch``.
 
 After a dispatch only the routes that changed (or were never sent) are ticked,
-so drivers whose route is unchanged are not bothered.
+so drivers whose route is unchanged are not bothered; a driver whose route has
+since been emptied gets a "recall" row, so they are told too.
 """
 
 from __future__ import annotations
@@ -53,7 +54,11 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QShowEvent
 
     from dispatcher.day_view import DayView, RouteLine
-    from dispatcher.dispatch_diff import DispatchDiff, DispatchSnapshot
+    from dispatcher.dispatch_diff import (
+        DispatchDiff,
+        DispatchedRoute,
+        DispatchSnapshot,
+    )
     from dispatcher.model import VehicleId
 
 COLUMNS = ("Vehicle", "Driver", "Stops", "km", "Start", "End", "Status", "Problems")
@@ -86,7 +91,8 @@ class DispatchDialog(QDialog):
     Parameters
     ----------
     vehicle_ids : tuple[VehicleId, ...] | None
-        The vehicles whose routes to send; None for every route with stops.
+        The vehicles whose routes to send (or, emptied, to recall); None for
+        every route listed.
     """
 
     def __init__(
@@ -107,6 +113,13 @@ class DispatchDialog(QDialog):
             else None
         )
         self._routes = [line for line in view.routes if line.route.stops]
+        sending = {line.vehicle.id for line in self._routes}
+        # Drivers holding a route that is now empty must be told (recalled).
+        self._recalls = (
+            [r for r in snapshot.routes if r.vehicle_id not in sending]
+            if self._diff is not None and snapshot is not None
+            else []
+        )
 
         self.intro = QLabel(self._intro_text(), self)
         self.intro.setObjectName("dispatchIntro")
@@ -176,16 +189,16 @@ class DispatchDialog(QDialog):
     def vehicle_ids(self) -> tuple[VehicleId, ...] | None:
         """The chosen vehicles; None when every route with stops is chosen."""
         chosen = tuple(self._checked())
-        if len(chosen) == len(self._routes):
+        if len(chosen) == self._row_count():
             return None
         return chosen
 
     def chosen_names(self) -> list[str]:
         """Names of the vehicles ticked, in list order."""
         return [
-            line.vehicle.name
-            for line in self._routes
-            if line.vehicle.id in set(self._checked())
+            item.text(_VEHICLE)
+            for item in self._items()
+            if item.checkState(_VEHICLE) == Qt.CheckState.Checked
         ]
 
     def set_checked(self, vehicle_ids: Sequence[VehicleId]) -> None:
@@ -223,7 +236,7 @@ class DispatchDialog(QDialog):
     # -- internals ---------------------------------------------------------------
 
     def _intro_text(self) -> str:
-        if not self._routes_with_stops():
+        if not self._row_count():
             return "No route has stops on this day yet: plan some orders first."
         text = (
             "Send the ticked routes to their drivers. Their planned times are saved "
@@ -234,8 +247,8 @@ class DispatchDialog(QDialog):
             text += f"\nLast {dispatched_text(self._snapshot)}."
         return text
 
-    def _routes_with_stops(self) -> list[RouteLine]:
-        return [line for line in self._view.routes if line.route.stops]
+    def _row_count(self) -> int:
+        return len(self._routes) + len(self._recalls)
 
     def _fill(self) -> None:
         colors = vehicle_colors(self._view.vehicles.keys())
@@ -283,6 +296,42 @@ class DispatchDialog(QDialog):
             else:
                 item.setForeground(_PROBLEMS, QColor(MUTED_COLOR))
             self.tree.addTopLevelItem(item)
+        for route in self._recalls:
+            self._add_recall(route, colors)
+
+    def _add_recall(self, route: DispatchedRoute, colors: dict[VehicleId, str]) -> None:
+        """A row for a driver whose route is now empty: dispatching tells them."""
+        vehicle = self._view.vehicles.get(route.vehicle_id)
+        stops = len(route.stops)
+        status = f"emptied: recall {stops} stop{'s' if stops != 1 else ''}"
+        item = QTreeWidgetItem(
+            [
+                vehicle.name if vehicle is not None else route.vehicle_name,
+                route.driver_name or "no driver",
+                "0",
+                "–",
+                "–",
+                "–",
+                status,
+                "none",
+            ]
+        )
+        item.setData(_VEHICLE, _VehicleRole, route.vehicle_id)
+        item.setToolTip(
+            _STATUS,
+            "The driver still holds "
+            + ", ".join(s.reference for s in route.stops)
+            + "; dispatching tells them the route is now empty.",
+        )
+        item.setIcon(_VEHICLE, color_icon(colors.get(route.vehicle_id, "#697386")))
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(_VEHICLE, Qt.CheckState.Checked)
+        for column in _NUMERIC:
+            item.setTextAlignment(
+                column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+            )
+        item.setForeground(_PROBLEMS, QColor(MUTED_COLOR))
+        self.tree.addTopLevelItem(item)
 
     def _status(self, line: RouteLine, held: set[VehicleId]) -> tuple[str, bool]:
         """The route's status since the last dispatch, and whether to tick it."""
@@ -357,11 +406,11 @@ class DispatchDialog(QDialog):
             if count
             else "Dispatch"
         )
-        self.select_all_button.setEnabled(count < len(self._routes))
+        self.select_all_button.setEnabled(count < self._row_count())
         self.select_none_button.setEnabled(count > 0)
 
     def _preferred_size(self) -> QSize:
-        rows = min(max(len(self._routes), 3), 16)
+        rows = min(max(self._row_count(), 3), 16)
         # Rows are polished (padded) only once shown: estimate them generously.
-        row = max(self.tree.sizeHintForRow(0) if self._routes else 0, 23)
+        row = max(self.tree.sizeHintForRow(0) if self._row_count() else 0, 23)
         return QSize(1040, min(290 + rows * row, 760))
