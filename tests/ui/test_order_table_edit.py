@@ -406,3 +406,16 @@ def test_a_bad_value_typed_in_the_editor_is_rejected(
     ):
         qtbot.keyClick(editor, Qt.Key.Key_Return)
     assert rejected.args[0].startswith("Time windows of ORD-0002 not changed: '25:00'")
+
+
+def test_a_wide_editor_at_the_right_edge_stays_in_sight(view: OrderTableView) -> None:
+    """The notes editor in the last column grows to the left, inside the table."""
+    view.resize(900, 400)
+    index = cell(view, "ORD-0002", Column.NOTES)
+    view.scrollTo(index)
+    editor = open_editor(view, index)
+    viewport = view.viewport()
+    wanted = editor.fontMetrics().horizontalAdvance("Door code 4711, ring at the back")
+    assert editor.width() > wanted > view.columnWidth(Column.NOTES)
+    assert editor.geometry().right() < viewport.width()
+    assert editor.geometry().left() >= 0

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dispatcher.errors import ValidationError
 from dispatcher.model import (
@@ -191,7 +191,8 @@ def edit_refusal(order: Order, field: OrderField) -> str | None:
 
 def with_value(order: Order, field: OrderField, value: object) -> Order:
     """The order with one field replaced."""
-    return dataclasses.replace(order, **{field.value: value})
+    changes: dict[str, Any] = {field.value: value}  # checked by parse_value
+    return dataclasses.replace(order, **changes)
 
 
 def is_unchanged(

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, cast
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 
 from ui.models.order_filters import ALL_ORDERS, ALL_PRIORITIES, ALL_ROUTES
-from ui.models.roles import LineRole, SearchRole, SortRole
+from ui.models.roles import SortRole
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QModelIndex, QPersistentModelIndex
@@ -120,15 +120,17 @@ class OrderFilterProxyModel(QSortFilterProxyModel):
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
     ) -> bool:
         """Rows that pass every filter and contain every search term."""
-        source = self.sourceModel()
-        index = source.index(source_row, 0, source_parent)
+        # The model's lines and search texts directly, not data(LineRole): a
+        # re-filter asks every row, and the round trip through Qt was half of
+        # the ~25 ms a filter change took on 2,000 orders.
+        source = cast("OrderTableModel", self.sourceModel())
         if self._narrowing:
-            line = source.data(index, LineRole)
+            line = source.line(source_row)
             if not all(f.accepts(line) for f in self._narrowing):
                 return False
         if not self._terms:
             return True
-        haystack = source.data(index, SearchRole)
+        haystack = source.search_text(source_row)
         return all(term in haystack for term in self._terms)
 
     def lessThan(

@@ -408,6 +408,10 @@ class OrderTableModel(QAbstractTableModel):
         """The line shown in ``row``."""
         return self._lines[row]
 
+    def search_text(self, row: int) -> str:
+        """The ``SearchRole`` text of a row, without a round trip through Qt."""
+        return self._search_text[row]
+
     def sort_value(self, row: int, column: int) -> Any:
         """The ``SortRole`` value of a cell, without a round trip through Qt.
 

@@ -79,10 +79,18 @@ class _LineEditDelegate(QStyledItemDelegate):
     def updateEditorGeometry(
         self, editor: QWidget, option: QStyleOptionViewItem, _index: AnyIndex
     ) -> None:
-        """Cover the cell, wider if the cell is narrower than a typical value."""
+        """Cover the cell, wider if the cell is narrower than a typical value.
+
+        A widened editor grows to the right, or to the left when the cell is at
+        the right edge of the table, so it never runs out of sight.
+        """
         rect = option.rect
         wanted = editor.fontMetrics().horizontalAdvance(self.sample) + _EDITOR_MARGIN
         rect.setWidth(max(rect.width(), wanted))
+        parent = editor.parentWidget()
+        if parent is not None and rect.right() >= parent.width():
+            rect.moveRight(parent.width() - 1)
+            rect.setLeft(max(rect.left(), 0))
         editor.setGeometry(rect)
 
 
