@@ -22,7 +22,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QGuiApplication, QUndoStack
 
 from dispatcher import dispatching, plan_edits, services
 from dispatcher.changes import PlanChanges
@@ -310,6 +310,9 @@ class PlanDocument(QObject):
         if self._view is None:
             return None
         context = self._view.context
+        # About a second for 2,000 orders on PostgreSQL: a deliberate, rare step
+        # run in place, so the busy cursor says the window is working.
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             result = dispatching.dispatch(
                 self.uow_factory,
@@ -333,6 +336,8 @@ class PlanDocument(QObject):
         except Exception:
             self._request_recovery()  # a bug: read what the database holds
             raise
+        finally:
+            QGuiApplication.restoreOverrideCursor()
         self.undo_stack.clear()
         self._show(
             plan_edits.PlanEdit(result.plan, result.changes, orders=result.orders)

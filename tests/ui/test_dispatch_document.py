@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 
-from dispatcher import plan_edits
+from dispatcher import dispatching, plan_edits
 from dispatcher.dispatch_diff import DispatchSnapshot
 from dispatcher.model import OrderStatus, RouteStatus
 from tests import builders as b
@@ -108,3 +110,25 @@ def test_a_refused_dispatch_keeps_the_undo_history(
         assert document.request_dispatch([day.vans["Van 3"]]) is None
     assert error.args[0].startswith("Van 3 has no stops")
     assert document.undo_stack.count() == 1
+    assert QGuiApplication.overrideCursor() is None  # the busy cursor is gone
+
+
+def test_the_busy_cursor_shows_only_while_dispatching(
+    qtbot: QtBot,
+    document: PlanDocument,
+    day: DispatchDay,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The service runs under a wait cursor, restored afterwards."""
+    seen = []
+    real = dispatching.dispatch
+
+    def spy(*args: object, **kwargs: object) -> object:
+        cursor = QGuiApplication.overrideCursor()
+        seen.append(cursor.shape() if cursor is not None else None)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(dispatching, "dispatch", spy)
+    assert document.request_dispatch() is not None
+    assert seen == [Qt.CursorShape.WaitCursor]
+    assert QGuiApplication.overrideCursor() is None
