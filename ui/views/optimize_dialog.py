@@ -519,6 +519,11 @@ class OptimizeDialog(QDialog):
         return self._diff
 
     @property
+    def problem(self) -> RoutingProblem | None:
+        """The problem of the current run or result (None before a run)."""
+        return self._problem
+
+    @property
     def solution(self) -> Solution | None:
         """The last result (None before one)."""
         return self._solution
