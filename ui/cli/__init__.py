@@ -19,7 +19,13 @@ from dispatcher.errors import DispatcherError
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-COMMAND_MODULES = ("db_commands", "demo_command", "bench_command", "snapshots_command")
+COMMAND_MODULES = (
+    "db_commands",
+    "demo_command",
+    "optimize_command",
+    "bench_command",
+    "snapshots_command",
+)
 """Modules of this package that register sub-commands, in help order."""
 
 
