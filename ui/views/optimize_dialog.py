@@ -208,7 +208,7 @@ class OptimizeDialog(QDialog):
         self.setWindowIcon(icon("optimize"))
         self.setStyleSheet(stylesheet("optimize"))
         self.setMinimumWidth(620)
-        self.resize(780, 680)
+        self.resize(860, 700)
         self.document = document
         self.selection = selection
         self.runner = runner or OptimizationRunner(self)
