@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from dispatcher.optimize import ortools_backend, pyvrp_backend
 from dispatcher.optimize.explain import explain_dropped, screen
+from dispatcher.optimize.insertion import insert_leftovers
 from dispatcher.optimize.ortools_backend import PROGRESS_INTERVAL, SearchResult
 from dispatcher.optimize.params import Progress, SolveParams
 from dispatcher.optimize.solution import Status, make_solution
@@ -48,6 +49,9 @@ def second_search_share(jobs: int) -> float:
     """
     return 0.8 if jobs <= 300 else 0.6
 
+
+LEFTOVER_SHARE = 0.1
+"""At most this share of the budget goes to inserting what the second search left."""
 
 FLEET_SHARES = (0.3, 0.6)
 """Share of PyVRP's time spent on fleet minimisation, by portfolio variant."""
@@ -82,14 +86,8 @@ def _params_for_variant(params: SolveParams) -> SolveParams:
 
 
 def _dropped_key(problem: RoutingProblem, result: SearchResult) -> tuple[int, ...]:
-    """Dropped jobs counted by priority, most important first (lower is better)."""
-    from dispatcher.model import Priority
-
-    order = list(Priority)
-    counts = [0] * len(order)
-    for j in result.dropped:
-        counts[order.index(problem.jobs[j].priority)] += 1
-    return tuple(counts)
+    """Unserved must, high and normal jobs of a search result (lower is better)."""
+    return problem.unserved_key(result.dropped)
 
 
 class _Search:
@@ -163,6 +161,18 @@ class _Search:
             for v, seq in routes.items()
             if (kept := feasible_subsequence(self.problem, v, seq))
         }
+        planned = {j for seq in repaired.values() for j in seq}
+        leftovers = [j for j in jobs if j not in planned]
+        if leftovers:
+            seconds = min(self.params.time_limit * LEFTOVER_SHARE, self.remaining() / 3)
+            repaired = insert_leftovers(
+                self.problem,
+                repaired,
+                leftovers,
+                vehicles,
+                seconds=seconds,
+                time_scale=self.params.time_scale,
+            )
         served = sum(len(seq) for seq in repaired.values())
         if self.progress is not None:
             self.progress(
@@ -185,12 +195,17 @@ class _Search:
         # Some jobs are left (or the restricted fleet failed): OR-Tools starts
         # from the repaired routes and inserts the rest with every vehicle.
         result = self.run(vehicles, jobs, self.remaining(), repaired, "construct")
-        if result is None:
-            # OR-Tools ran out of time before reporting: keep the repaired plan.
-            planned = {j for seq in repaired.values() for j in seq}
-            dropped = tuple(j for j in jobs if j not in planned)
-            routes_kept = {v: tuple(seq) for v, seq in repaired.items()}
-            result = SearchResult(routes_kept, {}, dropped, 2**62, 0)
+        planned = {j for seq in repaired.values() for j in seq}
+        dropped = tuple(j for j in jobs if j not in planned)
+        start = SearchResult(
+            {v: tuple(s) for v, s in repaired.items()}, {}, dropped, 2**62, 0
+        )
+        if result is None or _dropped_key(self.problem, result) > _dropped_key(
+            self.problem, start
+        ):
+            # OR-Tools ran out of time (or rejected the routes): keep them.
+            log.info("kept the repaired second-search plan")
+            return start
         return result
 
     def _report_cost(self, cost: float) -> None:

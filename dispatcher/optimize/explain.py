@@ -11,7 +11,7 @@ import dataclasses
 import time
 from typing import TYPE_CHECKING
 
-from dispatcher.model import Load, TimeWindow
+from dispatcher.model import Load, Priority, TimeWindow
 from dispatcher.optimize.solution import Reason, Unassigned
 from dispatcher.scheduling import schedule_route
 
@@ -191,6 +191,12 @@ def explain_dropped(
         if idle:
             out.append(
                 Unassigned(j, Reason.NOT_CHOSEN, "an idle vehicle could serve it")
+                if job.priority == Priority.OPTIONAL
+                else Unassigned(
+                    j,
+                    Reason.SEARCH_STOPPED,
+                    "an idle vehicle could serve it: allow a longer run",
+                )
             )
             continue
         fix = "fits with one more vehicle"

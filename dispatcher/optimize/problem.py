@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 from dispatcher.model import Load, Priority
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from dispatcher.scheduling import StopSpec, VehicleSpec
     from dispatcher.travel import TravelMatrix
 
@@ -185,6 +187,18 @@ class RoutingProblem:
                 raise ValueError(
                     f"vehicle {vehicle.key} has an unknown job in its route"
                 )
+
+    def unserved_key(self, jobs: Iterable[int]) -> tuple[int, int, int]:
+        """Unserved must, high and normal jobs: compare plans by it, lower first.
+
+        Optional jobs are left out: the objective trades them against cost.
+        """
+        counts = dict.fromkeys((Priority.MUST, Priority.HIGH, Priority.NORMAL), 0)
+        for j in jobs:
+            priority = self.jobs[j].priority
+            if priority in counts:
+                counts[priority] += 1
+        return (counts[Priority.MUST], counts[Priority.HIGH], counts[Priority.NORMAL])
 
     def current_vehicle_of(self) -> dict[int, int]:
         """Job index → vehicle index in the current plan."""

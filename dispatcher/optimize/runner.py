@@ -83,6 +83,7 @@ class SolveProcess:
         self.errors: list[str] = []
         self.latest: dict[int, Progress] = {}
         self.started = time.perf_counter()
+        self._problem = problem
         self.cancel_requested_at: float | None = None
         for variant in range(max(1, params.workers)):
             recv, send = ctx.Pipe(duplex=False)
@@ -159,13 +160,20 @@ class SolveProcess:
         for proc in self._procs:
             proc.join(timeout=5)
 
+    def _rank(self, solution: Solution) -> tuple[object, ...]:
+        """Order plans: any plan, fewer unserved orders by priority, objective.
+
+        Objectives of different searches are not always comparable (a kept
+        second-search plan has none), the unserved orders always are.
+        """
+        unserved = self._problem.unserved_key(u.job for u in solution.unassigned)
+        return (solution.status == Status.NO_SOLUTION, unserved, solution.objective)
+
     def best(self) -> Solution | None:
         """The best plan the workers returned, marked cancelled if it was."""
         if not self.results:
             return None
-        best = min(
-            self.results, key=lambda s: (s.status == Status.NO_SOLUTION, s.objective)
-        )
+        best = min(self.results, key=self._rank)
         if self._cancel.is_set() and best.status == Status.SOLVED:
             best = dataclasses.replace(best, status=Status.CANCELLED)
         return best

@@ -40,6 +40,7 @@ class Reason(StrEnum):
     UNREACHABLE = "unreachable"
     FLEET_FULL = "fleet_full"
     NOT_CHOSEN = "not_chosen"
+    SEARCH_STOPPED = "search_stopped"
 
 
 REASON_TEXT = {
@@ -49,6 +50,7 @@ REASON_TEXT = {
     Reason.UNREACHABLE: "cannot be reached within the route limits",
     Reason.FLEET_FULL: "the fleet is out of capacity or time",
     Reason.NOT_CHOSEN: "left out by the optimizer (low priority or too costly)",
+    Reason.SEARCH_STOPPED: "the search stopped before placing it",
 }
 """One sentence per reason, for the UI and the CLI."""
 
