@@ -106,6 +106,7 @@ class _Search:
         self.stop = stop
         self.solutions = 0
         self._last_report = 0.0
+        self._last_cost = float("inf")
 
     def remaining(self) -> float:
         return self.deadline - time.perf_counter()
@@ -177,7 +178,7 @@ class _Search:
         if self.progress is not None:
             self.progress(
                 Progress(
-                    objective=float("inf"),
+                    objective=self._last_cost,
                     elapsed=time.perf_counter() - self.started,
                     solutions=self.solutions,
                     vehicles=len(repaired),
@@ -210,6 +211,7 @@ class _Search:
 
     def _report_cost(self, cost: float) -> None:
         """Throttled progress from the second search (its best cost)."""
+        self._last_cost = cost
         now = time.perf_counter()
         if self.progress is None or now - self._last_report < PROGRESS_INTERVAL:
             return
