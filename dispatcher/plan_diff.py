@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from dispatcher import planning
-from dispatcher.model import Plan
+from dispatcher.model import OPEN_ORDER_STATUSES, Plan, Priority
 from dispatcher.optimize.solution import REASON_TEXT
 
 if TYPE_CHECKING:
@@ -38,6 +38,8 @@ class PlanFigures:
     vehicles_used: int
     planned: int
     unassigned: int
+    unassigned_important: int = 0
+    """Open orders on no route whose priority is must, high or normal."""
 
 
 class MoveKind(StrEnum):
@@ -123,6 +125,15 @@ class PlanDiff:
         return sum(1 for move in self.moves if move.kind is kind)
 
     @property
+    def serves_fewer(self) -> bool:
+        """True if the proposal leaves more must, high or normal orders unplanned.
+
+        The optimizer ranks serving such an order above any saving in cost, so
+        a result like this usually means the search ran out of time.
+        """
+        return self.after.unassigned_important > self.before.unassigned_important
+
+    @property
     def moved(self) -> int:
         """Stops already planned that change vehicle or position."""
         return self.count(MoveKind.OTHER_VEHICLE) + self.count(MoveKind.RESEQUENCED)
@@ -140,6 +151,13 @@ def figures(view: DayView) -> PlanFigures:
         vehicles_used=sum(1 for r in routes if r.route.stops),
         planned=view.totals.planned,
         unassigned=view.totals.unassigned,
+        unassigned_important=sum(
+            1
+            for line in view.lines
+            if line.vehicle_name is None
+            and line.order.status in OPEN_ORDER_STATUSES
+            and line.order.priority is not Priority.OPTIONAL
+        ),
     )
 
 

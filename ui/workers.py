@@ -20,7 +20,14 @@ import logging
 import time
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QObject,
+    QSocketNotifier,
+    QTimer,
+    Signal,
+    Slot,
+)
 
 from dispatcher.optimize.params import Progress
 from dispatcher.optimize.runner import HARD_CANCEL_AFTER, SolveProcess
@@ -153,6 +160,11 @@ class OptimizationRunner(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_INTERVAL_MS)
         self._timer.timeout.connect(self._on_timer_timeout)
+        app = QCoreApplication.instance()
+        if app is not None:
+            # Quitting never leaves a worker process behind, even if nobody
+            # called shutdown (e.g. the window was destroyed without closing).
+            app.aboutToQuit.connect(self.shutdown)
 
     # -- state --------------------------------------------------------------------
 
@@ -212,6 +224,7 @@ class OptimizationRunner(QObject):
         run.join()
         self.sig_cancelled.emit()
 
+    @Slot()
     def shutdown(self) -> None:
         """Terminate any search and wait for its processes; emits nothing.
 

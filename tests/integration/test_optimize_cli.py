@@ -116,3 +116,23 @@ def test_a_malformed_date_is_refused(
         run("optimize", "--db", demo, "--date", "24/11/2026")
     assert exit_info.value.code == 2
     assert "YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_a_plan_serving_fewer_orders_is_not_saved(
+    run: Run, demo: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An engine result that unplans the day is shown, not saved, and exits 1."""
+    from dispatcher.optimize.solution import make_solution
+    from ui.cli import optimize_command
+
+    monkeypatch.setattr(
+        optimize_command,
+        "solve_in_subprocess",
+        lambda problem, params, on_progress: make_solution(problem, {}),
+    )
+    before = stored_routes(demo)
+    code, out, err = run("optimize", "--db", demo, "--date", DAY, "--time-limit", "1")
+    assert code == 1
+    assert "NOT saved" in out
+    assert "nothing was saved" in err
+    assert stored_routes(demo) == before

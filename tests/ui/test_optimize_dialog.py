@@ -10,7 +10,7 @@ import pytest
 from db.database import open_database
 from dispatcher.day_view import load_day
 from tests import builders as b
-from tests.ui.fake_solver import FakeStarter
+from tests.ui.fake_solver import FakeStarter, empty_solver
 from ui.cli.gui_command import ensure_demo_database
 from ui.document import PlanDocument
 from ui.selection import OrderSelection
@@ -57,11 +57,20 @@ def selection() -> OrderSelection:
 
 
 @pytest.fixture
+def starter() -> FakeStarter:
+    """Fake searches that put every order on one vehicle."""
+    return FakeStarter()
+
+
+@pytest.fixture
 def fake_dialog(
-    qtbot: QtBot, document: PlanDocument, selection: OrderSelection
+    qtbot: QtBot,
+    document: PlanDocument,
+    selection: OrderSelection,
+    starter: FakeStarter,
 ) -> OptimizeDialog:
     """A dialog whose runner uses the fake solver (every order on one vehicle)."""
-    runner = OptimizationRunner(start=FakeStarter(), progress_interval=0.05)
+    runner = OptimizationRunner(start=starter, progress_interval=0.05)
     dialog = OptimizeDialog(document, selection, runner=runner)
     qtbot.addWidget(dialog)
     dialog.time_limit.setValue(1)
@@ -249,3 +258,29 @@ def test_the_window_gets_one_dialog(
     assert open_optimize_dialog(window, document, selection) is first
     assert first.isVisible()
     first.reject()
+
+
+def test_a_plan_serving_fewer_orders_is_flagged(
+    qtbot: QtBot,
+    fake_dialog: OptimizeDialog,
+    document: PlanDocument,
+    starter: FakeStarter,
+) -> None:
+    """A result that unplans the day's orders warns before anyone applies it."""
+    starter.solver = empty_solver
+    planned = sum(
+        1
+        for line in document.view.lines
+        if line.vehicle_name is not None and line.order.priority != "optional"
+    )
+    run_to_preview(qtbot, fake_dialog)
+    assert not fake_dialog.service_warning.isHidden()
+    assert f"{planned} more orders" in fake_dialog.service_warning.text()
+
+
+def test_a_good_plan_carries_no_service_warning(
+    qtbot: QtBot, fake_dialog: OptimizeDialog
+) -> None:
+    """The fake plan serving every order shows no warning."""
+    run_to_preview(qtbot, fake_dialog)
+    assert fake_dialog.service_warning.isHidden()

@@ -7,6 +7,7 @@ import itertools
 import multiprocessing
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import QTimer
@@ -19,12 +20,21 @@ from tests.ui.fake_solver import FakeStarter, deaf_solver, failing_solver
 from tests.unit.optimize.builders import job, on_line, problem, vehicle
 from ui.workers import OptimizationRunner
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from pytestqt.qtbot import QtBot
+
+    from dispatcher.optimize.params import Progress
+    from dispatcher.optimize.problem import RoutingProblem
+    from dispatcher.optimize.solution import Solution
+
 DATA = Path(__file__).parents[1] / "data" / "solomon"
 LONG = SolveParams(time_limit=60.0)
 
 
 @pytest.fixture
-def tiny():  # type: ignore[no-untyped-def]
+def tiny() -> RoutingProblem:
     """Two jobs on a line, one vehicle: all a fake solver needs."""
     return problem(on_line(0, 1, 2), [job(1), job(2)], [vehicle()])
 
@@ -36,7 +46,7 @@ def starter() -> FakeStarter:
 
 
 @pytest.fixture
-def runner(qtbot, starter):  # type: ignore[no-untyped-def]
+def runner(qtbot: QtBot, starter: FakeStarter) -> Iterator[OptimizationRunner]:
     """A runner over the fake starter; shut down after the test."""
     runner = OptimizationRunner(
         start=starter, progress_interval=0.2, hard_cancel_after=0.3
@@ -45,9 +55,11 @@ def runner(qtbot, starter):  # type: ignore[no-untyped-def]
     runner.shutdown()
 
 
-def test_progress_is_relayed_at_most_every_interval(qtbot, runner, tiny) -> None:  # type: ignore[no-untyped-def]
+def test_progress_is_relayed_at_most_every_interval(
+    qtbot: QtBot, runner: OptimizationRunner, tiny: RoutingProblem
+) -> None:
     """A search reporting 50 times a second reaches the GUI about 5 times a second."""
-    reports = []
+    reports: list[Progress] = []
     runner.sig_progress.connect(reports.append)
     with qtbot.waitSignal(runner.sig_finished, timeout=10_000) as finished:
         runner.start(tiny, dataclasses.replace(LONG, time_limit=1.0))
@@ -61,7 +73,9 @@ def test_progress_is_relayed_at_most_every_interval(qtbot, runner, tiny) -> None
     assert not runner.is_running
 
 
-def test_stop_returns_the_best_plan_so_far(qtbot, runner, tiny) -> None:  # type: ignore[no-untyped-def]
+def test_stop_returns_the_best_plan_so_far(
+    qtbot: QtBot, runner: OptimizationRunner, tiny: RoutingProblem
+) -> None:
     """Stop & keep best during a 60 s search finishes at once with a cancelled plan."""
     with qtbot.waitSignal(runner.sig_progress, timeout=5_000):
         runner.start(tiny, LONG)
@@ -73,12 +87,12 @@ def test_stop_returns_the_best_plan_so_far(qtbot, runner, tiny) -> None:  # type
 
 
 def test_stop_terminates_a_search_that_does_not_answer(
-    qtbot, runner, starter, tiny
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot, runner: OptimizationRunner, starter: FakeStarter, tiny: RoutingProblem
+) -> None:
     """A search deaf to the stop is terminated after the grace time: cancelled."""
     starter.solver = deaf_solver
     runner.start(tiny, LONG)
-    finished = []
+    finished: list[Solution] = []
     runner.sig_finished.connect(finished.append)
     with qtbot.waitSignal(runner.sig_cancelled, timeout=5_000):
         runner.stop()
@@ -86,9 +100,11 @@ def test_stop_terminates_a_search_that_does_not_answer(
     assert finished == []
 
 
-def test_discard_drops_the_run_at_once(qtbot, runner, starter, tiny) -> None:  # type: ignore[no-untyped-def]
+def test_discard_drops_the_run_at_once(
+    qtbot: QtBot, runner: OptimizationRunner, starter: FakeStarter, tiny: RoutingProblem
+) -> None:
     """Discard terminates the search, emits cancelled, and no result follows."""
-    finished = []
+    finished: list[Solution] = []
     runner.sig_finished.connect(finished.append)
     with qtbot.waitSignal(runner.sig_progress, timeout=5_000):
         runner.start(tiny, LONG)
@@ -100,9 +116,11 @@ def test_discard_drops_the_run_at_once(qtbot, runner, starter, tiny) -> None:  #
     assert finished == []
 
 
-def test_a_new_run_replaces_the_old_one(qtbot, runner, starter, tiny) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_run_replaces_the_old_one(
+    qtbot: QtBot, runner: OptimizationRunner, starter: FakeStarter, tiny: RoutingProblem
+) -> None:
     """Starting again terminates the first search; only the second one finishes."""
-    cancelled = []
+    cancelled: list[bool] = []
     runner.sig_cancelled.connect(lambda: cancelled.append(True))
     runner.start(tiny, LONG)
     with qtbot.waitSignal(runner.sig_finished, timeout=10_000) as finished:
@@ -113,7 +131,9 @@ def test_a_new_run_replaces_the_old_one(qtbot, runner, starter, tiny) -> None:  
     assert cancelled == []
 
 
-def test_a_failing_search_says_why(qtbot, runner, starter, tiny) -> None:  # type: ignore[no-untyped-def]
+def test_a_failing_search_says_why(
+    qtbot: QtBot, runner: OptimizationRunner, starter: FakeStarter, tiny: RoutingProblem
+) -> None:
     """An exception in the solver becomes one sentence naming it."""
     starter.solver = failing_solver
     with qtbot.waitSignal(runner.sig_failed, timeout=5_000) as failed:
@@ -122,9 +142,11 @@ def test_a_failing_search_says_why(qtbot, runner, starter, tiny) -> None:  # typ
     assert not runner.is_running
 
 
-def test_shutdown_ends_the_run_without_signals(qtbot, runner, starter, tiny) -> None:  # type: ignore[no-untyped-def]
+def test_shutdown_ends_the_run_without_signals(
+    qtbot: QtBot, runner: OptimizationRunner, starter: FakeStarter, tiny: RoutingProblem
+) -> None:
     """Closing the window terminates the search and tells nobody."""
-    signals = []
+    signals: list[object] = []
     for signal in (runner.sig_finished, runner.sig_cancelled, runner.sig_failed):
         signal.connect(signals.append)
     runner.start(tiny, LONG)
@@ -138,13 +160,13 @@ def test_shutdown_ends_the_run_without_signals(qtbot, runner, starter, tiny) -> 
 
 
 @pytest.fixture(scope="module")
-def r101():  # type: ignore[no-untyped-def]
+def r101() -> RoutingProblem:
     """R101 cut to its first 25 customers: tight windows, several routes."""
     return read_solomon(DATA / "R101_25.txt")
 
 
 @pytest.fixture
-def real_runner(qtbot):  # type: ignore[no-untyped-def]
+def real_runner(qtbot: QtBot) -> Iterator[OptimizationRunner]:
     """A runner over real worker processes; shut down after the test."""
     runner = OptimizationRunner()
     yield runner
@@ -152,8 +174,8 @@ def real_runner(qtbot):  # type: ignore[no-untyped-def]
 
 
 def test_a_real_solve_keeps_the_gui_ticking_and_stops_with_the_best(
-    qtbot, real_runner, r101
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot, real_runner: OptimizationRunner, r101: RoutingProblem
+) -> None:
     """During a real solve a 10 ms timer keeps firing; Stop returns a checked plan."""
     ticks: list[float] = []
     heartbeat = QTimer()
@@ -178,7 +200,9 @@ def test_a_real_solve_keeps_the_gui_ticking_and_stops_with_the_best(
     assert check(r101, solution) == []
 
 
-def test_discarding_a_real_solve_leaves_no_process(qtbot, real_runner, r101) -> None:  # type: ignore[no-untyped-def]
+def test_discarding_a_real_solve_leaves_no_process(
+    qtbot: QtBot, real_runner: OptimizationRunner, r101: RoutingProblem
+) -> None:
     """Discard while the workers start up and while they search: no child is left."""
     two = dataclasses.replace(LONG, workers=2)
     real_runner.start(r101, two)

@@ -1,6 +1,6 @@
 """A small day with every kind of route the optimizer must respect, on fakes.
 
-* Van 1 drives ORD-1, ORD-2, ORD-3; the stop of ORD-3 is locked.
+* Van 1 drives ORD-1 (optional), ORD-2, ORD-3; the stop of ORD-3 is locked.
 * Van 2 drives ORD-4, ORD-5 on a locked route.
 * Van 3 is under way: ORD-6 is delivered, ORD-7 still planned.
 * Van 4 is inactive; Van 5 has no route.
@@ -18,6 +18,7 @@ from dispatcher.model import (
     OrderId,
     OrderStatus,
     Plan,
+    Priority,
     Route,
     RouteId,
     Stop,
@@ -86,6 +87,7 @@ def small_day() -> SmallDay:
                     reference=f"ORD-{i}",
                     customer_id=customers[i - 1].id,
                     status=status.get(i, OrderStatus.PLANNED),
+                    priority=Priority.OPTIONAL if i == 1 else Priority.NORMAL,
                 )
                 for i in range(1, 11)
             ]

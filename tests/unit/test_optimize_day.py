@@ -97,7 +97,8 @@ def test_objective_and_priorities_reach_the_problem(day: SmallDay) -> None:
     objective = Objective(minimize_vehicles=True, max_moves=2)
     problem = problem_for_day(day.view, objective=objective)
     assert problem.objective == objective
-    assert {job.priority for job in problem.jobs} == {Priority.NORMAL}
+    assert job_of(problem, day.order("ORD-1")).priority is Priority.OPTIONAL
+    assert job_of(problem, day.order("ORD-2")).priority is Priority.NORMAL
 
 
 def test_a_scope_of_only_frozen_routes_is_refused(day: SmallDay) -> None:

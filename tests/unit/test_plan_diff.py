@@ -121,3 +121,18 @@ def test_leftovers_carry_the_optimizer_reason_and_fix(day: SmallDay) -> None:
         ("ORD-9", "Customer 9", "needs: cold_chain")
     ]
     assert "skills" in diff.unassigned[0].reason
+
+
+def test_leaving_out_a_normal_order_serves_fewer(day: SmallDay) -> None:
+    """Dropping ORD-2 (normal) serves fewer; dropping ORD-1 (optional) does not."""
+    van1 = day.van("Van 1")
+    no_ord2 = plan_diff(day.view, {van1: day.orders("ORD-1", "ORD-3")})
+    assert no_ord2.after.unassigned_important == (
+        no_ord2.before.unassigned_important + 1
+    )
+    assert no_ord2.serves_fewer
+    no_ord1 = plan_diff(day.view, {van1: day.orders("ORD-2", "ORD-3")})
+    assert no_ord1.after.unassigned == no_ord1.before.unassigned + 1
+    assert not no_ord1.serves_fewer
+    gains = plan_diff(day.view, {van1: day.orders("ORD-1", "ORD-2", "ORD-3", "ORD-8")})
+    assert not gains.serves_fewer

@@ -4,7 +4,9 @@ Reads the day, plans every open order on the active fleet with the engine the
 app uses (in worker processes, with a progress line on the terminal), keeps
 locked stops and routes and routes already under way, and saves the new routes
 through the plan-edit service (one version-checked transaction with change
-rows) unless ``--dry-run``. It prints the routes and the day's totals before
+rows) unless ``--dry-run``. A result that leaves more must, high or normal
+orders unassigned than the current plan (the search ran out of time) is not
+saved and the command exits 1. It prints the routes, the day's totals before
 and after, and every order left unassigned with the reason and a fix;
 ``--json`` prints the same as JSON.
 """
@@ -170,7 +172,8 @@ def run(args: argparse.Namespace) -> int:
         diff = plan_diff(view, sequences, reasons=unassigned_reasons(problem, solution))
         version = view.plan_version
         saved = False
-        if diff.changed and not args.dry_run:
+        refused = diff.serves_fewer and not args.dry_run
+        if diff.changed and not args.dry_run and not refused:
             try:
                 edit = plan_edits.replace_routes(
                     database.uow_factory, args.date, view.plan_version, sequences
@@ -188,6 +191,15 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
         print(summary_text(report, dry_run=args.dry_run))
+    if refused:
+        fewer = diff.after.unassigned_important - diff.before.unassigned_important
+        print(
+            f"dispatcher: nothing was saved, because this plan leaves {fewer} more "
+            "must, high or normal orders unassigned than the current plan; run again "
+            "with a longer --time-limit.",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
@@ -260,6 +272,11 @@ def summary_text(report: dict[str, Any], *, dry_run: bool = False) -> str:
         outcome = f"saved as plan version {report['plan_version']}"
     elif dry_run:
         outcome = "dry run, nothing saved"
+    elif (
+        report["after"]["unassigned_important"]
+        > report["before"]["unassigned_important"]
+    ):
+        outcome = "NOT saved: it leaves more orders unassigned than the current plan"
     else:
         outcome = "the plan stays as it is, nothing saved"
     status = "stopped" if report["status"] == "cancelled" else "optimized"

@@ -447,6 +447,10 @@ class OptimizeDialog(QDialog):
         banner.addWidget(warning, 0, Qt.AlignmentFlag.AlignTop)
         banner.addWidget(self.stale_label, 1)
         self.stale_banner.hide()
+        self.service_warning = QLabel(page)
+        self.service_warning.setObjectName("optimizeMessage")
+        self.service_warning.setWordWrap(True)
+        self.service_warning.hide()
 
         self.figures_card = QFrame(page)
         self.figures_card.setObjectName("figuresCard")
@@ -498,6 +502,7 @@ class OptimizeDialog(QDialog):
         layout.addWidget(self.preview_headline)
         layout.addWidget(self.preview_subline)
         layout.addWidget(self.stale_banner)
+        layout.addWidget(self.service_warning)
         layout.addWidget(self.figures_card)
         layout.addWidget(self.moves_summary)
         layout.addWidget(self.details, 1)
@@ -772,6 +777,13 @@ class OptimizeDialog(QDialog):
             text, color = change_text(figure, before, after)
             cells[2].setText(text)
             cells[2].setStyleSheet(f"color: {color};")
+        fewer = diff.after.unassigned_important - diff.before.unassigned_important
+        self.service_warning.setText(
+            f"This plan leaves {_plural(fewer, 'more order')} of must, high or normal "
+            "priority unassigned than the current plan; the search probably ran out "
+            "of time. Run it again with a longer time limit."
+        )
+        self.service_warning.setVisible(diff.serves_fewer)
         self._fill_moves(diff)
         self._fill_unassigned(diff)
         if self.is_stale:
