@@ -2,7 +2,9 @@
 
 OR-Tools holds the GIL for its whole search, so a solve in a thread would
 freeze the window. ``OptimizationRunner`` starts the search in worker processes
-(``dispatcher.optimize.runner.SolveProcess``), reads their pipes when Qt says
+(``dispatcher.optimize.runner.SolveProcess``; started from a helper thread,
+since handing a big problem to a new process blocks until the process has read
+it), reads their pipes when Qt says
 they are readable (``QSocketNotifier``; a short timer also polls, which is all
 there is on platforms whose pipes are not sockets), and relays what they send as
 signals on the GUI thread, progress at most about four times a second.
@@ -17,6 +19,7 @@ them at once. Starting a new run discards the old one without a word, and
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from typing import TYPE_CHECKING, Protocol
 
@@ -92,6 +95,46 @@ class SolveStarter(Protocol):
         ...
 
 
+class _Launch:
+    """Starts a search on a helper thread and keeps what it got.
+
+    Only ``handle``, ``error`` and ``running`` are read by the GUI thread, after
+    the thread has ended (no Qt object is touched from the helper thread).
+    """
+
+    def __init__(
+        self, start: SolveStarter, problem: RoutingProblem, params: SolveParams
+    ) -> None:
+        self.handle: SolveHandle | None = None
+        self.error: str | None = None
+        self._thread = threading.Thread(
+            target=self._run,
+            args=(start, problem, params),
+            name="optimizer-launch",
+            daemon=True,
+        )
+        self._thread.start()
+
+    def _run(
+        self, start: SolveStarter, problem: RoutingProblem, params: SolveParams
+    ) -> None:
+        try:
+            self.handle = start(problem, params)
+        except Exception as exc:  # reported on the GUI thread as sig_failed
+            log.exception("optimizer could not start")
+            self.error = f"{type(exc).__name__}: {exc}"
+
+    @property
+    def running(self) -> bool:
+        """True while the workers are still being started."""
+        return self._thread.is_alive()
+
+    def wait(self) -> SolveHandle | None:
+        """Wait until the workers are started; their handle, if any."""
+        self._thread.join()
+        return self.handle
+
+
 class OptimizationRunner(QObject):
     """Runs one optimization at a time off the GUI thread and reports on it.
 
@@ -152,6 +195,7 @@ class OptimizationRunner(QObject):
         self._progress_interval = progress_interval
         self._hard_cancel_after = hard_cancel_after
         self._run: SolveHandle | None = None
+        self._launch: _Launch | None = None
         self._notifiers: dict[Connection, QSocketNotifier] = {}
         self._started = 0.0
         self._last_emit = 0.0
@@ -170,8 +214,8 @@ class OptimizationRunner(QObject):
 
     @property
     def is_running(self) -> bool:
-        """True while a search runs (including a stop waiting for its answer)."""
-        return self._run is not None
+        """True from ``start`` until the run ended (a stop waiting included)."""
+        return self._run is not None or self._launch is not None
 
     @property
     def is_stopping(self) -> bool:
@@ -181,24 +225,23 @@ class OptimizationRunner(QObject):
     @property
     def elapsed(self) -> float:
         """Seconds since the current run started (0 when idle)."""
-        return time.perf_counter() - self._started if self._run is not None else 0.0
+        return time.perf_counter() - self._started if self.is_running else 0.0
 
     # -- control ------------------------------------------------------------------
 
     def start(self, problem: RoutingProblem, params: SolveParams) -> None:
-        """Start optimizing ``problem``; a run still going is discarded silently."""
-        if self._run is not None:
-            self._detach().terminate()
+        """Start optimizing ``problem``; a run still going is discarded silently.
+
+        The workers are started on a helper thread: handing a large problem to
+        a new process blocks until that process has read it (0.75 s for 1,000
+        orders), and the window must not freeze meanwhile.
+        """
+        self._abandon()
         self._started = time.perf_counter()
         self._last_emit = 0.0
         self._pending = None
         self._stop_deadline = None
-        run = self._start(problem, params)
-        self._run = run
-        for conn in run.connections():
-            notifier = QSocketNotifier(conn.fileno(), QSocketNotifier.Type.Read, self)
-            notifier.activated.connect(self._on_pipe_readable)
-            self._notifiers[conn] = notifier
+        self._launch = _Launch(self._start, problem, params)
         self._timer.start()
 
     @Slot()
@@ -209,19 +252,18 @@ class OptimizationRunner(QObject):
         terminated: ``sig_finished`` if a worker had answered, else
         ``sig_cancelled``.
         """
-        if self._run is None or self._stop_deadline is not None:
+        if not self.is_running or self._stop_deadline is not None:
             return
-        self._run.cancel()
         self._stop_deadline = time.perf_counter() + self._hard_cancel_after
+        if self._run is not None:
+            self._run.cancel()
 
     @Slot()
     def discard(self) -> None:
         """Terminate the search now, keep nothing, and emit ``sig_cancelled``."""
-        if self._run is None:
+        if not self.is_running:
             return
-        run = self._detach()
-        run.terminate()
-        run.join()
+        self._abandon()
         self.sig_cancelled.emit()
 
     @Slot()
@@ -230,11 +272,7 @@ class OptimizationRunner(QObject):
 
         Call it when the window (or the dialog owning the runner) closes.
         """
-        if self._run is None:
-            return
-        run = self._detach()
-        run.terminate()
-        run.join()
+        self._abandon()
 
     # -- internals ----------------------------------------------------------------
 
@@ -244,7 +282,55 @@ class OptimizationRunner(QObject):
 
     @Slot()
     def _on_timer_timeout(self) -> None:
-        self._pump()
+        if self._launch is not None:
+            self._check_launch()
+        else:
+            self._pump()
+
+    def _check_launch(self) -> None:
+        """Take over the workers once they are started (or give up on them)."""
+        launch = self._launch
+        assert launch is not None
+        if launch.running:
+            if self._stop_deadline is not None and time.perf_counter() >= (
+                self._stop_deadline
+            ):
+                self._abandon()
+                self.sig_cancelled.emit()
+            return
+        self._launch = None
+        if launch.handle is None:
+            self._timer.stop()
+            self._stop_deadline = None
+            log.error("optimizer could not start: %s", launch.error)
+            self.sig_failed.emit(
+                f"The optimizer could not start ({launch.error}); try again, and "
+                "report the problem if it persists."
+            )
+            return
+        run = launch.handle
+        self._run = run
+        for conn in run.connections():
+            notifier = QSocketNotifier(conn.fileno(), QSocketNotifier.Type.Read, self)
+            notifier.activated.connect(self._on_pipe_readable)
+            self._notifiers[conn] = notifier
+        if self._stop_deadline is not None:
+            run.cancel()
+
+    def _abandon(self) -> None:
+        """Stop watching any run and terminate its workers; emits nothing."""
+        if self._launch is not None:
+            handle = self._launch.wait()
+            self._launch = None
+            if handle is not None:
+                handle.terminate()
+                handle.join()
+        if self._run is not None:
+            run = self._detach()
+            run.terminate()
+            run.join()
+        self._timer.stop()
+        self._stop_deadline = None
 
     def _pump(self) -> None:
         """Read the workers, relay progress, and finish or hard-cancel the run."""
