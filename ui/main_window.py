@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QToolButton,
     QWidget,
 )
 
@@ -43,7 +44,10 @@ from ui.models.order_table_model import OrderTableModel
 from ui.models.route_board_model import RouteBoardModel
 from ui.selection import OrderSelection
 from ui.views.day_toolbar import DayToolBar
-from ui.views.order_table import OrderTableView
+from ui.views.dispatch_dialog import DispatchDialog
+from ui.views.dispatch_panel import DispatchPanel
+from ui.views.optimize_dialog import open_optimize_dialog
+from ui.views.order_table import OrderTablePanel, OrderTableView
 from ui.views.route_board import RouteBoard
 from ui.views.totals_bar import TotalsBar
 
@@ -158,8 +162,12 @@ class MainWindow(QMainWindow):
         self.board_model = RouteBoardModel(self)
         self.board = RouteBoard(self.board_model, self.selection, self)
         self.setCentralWidget(self.board)
+        self.table_panel = OrderTablePanel(self.table, self.proxy, self)
         self.table_dock = self._add_dock(
-            "ordersDock", "Orders", self.table, Qt.DockWidgetArea.BottomDockWidgetArea
+            "ordersDock",
+            "Orders",
+            self.table_panel,
+            Qt.DockWidgetArea.BottomDockWidgetArea,
         )
         self.map_view = (
             map_factory(self.selection, self._settings, self)
@@ -173,6 +181,15 @@ class MainWindow(QMainWindow):
             if self.map_view is not None
             else None
         )
+
+        self.dispatch_panel = DispatchPanel(self.selection, self)
+        self.dispatch_dock = self._add_dock(
+            "dispatchDock",
+            "Changes since dispatch",
+            self.dispatch_panel,
+            Qt.DockWidgetArea.RightDockWidgetArea,
+        )
+        self._optimize_dialog: Any = None
 
         self.toolbar = DayToolBar(self)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
@@ -227,7 +244,23 @@ class MainWindow(QMainWindow):
         self.about_qt_action = QAction("About &Qt", self)
         self.about_qt_action.setMenuRole(QAction.MenuRole.AboutQtRole)
         self.reset_layout_action = QAction("Reset &layout", self)
-        self.toolbar.insert_edit_actions(self.undo_action, self.redo_action)
+        self.optimize_action = QAction(icon("optimize"), "&Optimize…", self)
+        self.optimize_action.setShortcut(QKeySequence("Ctrl+R"))
+        self.optimize_action.setToolTip("Optimize the day or the selection (Ctrl+R)")
+        self.dispatch_action = QAction(icon("dispatch"), "&Dispatch…", self)
+        self.dispatch_action.setShortcut(QKeySequence("Ctrl+D"))
+        self.dispatch_action.setToolTip("Send the routes to the drivers (Ctrl+D)")
+        self.toolbar.insert_edit_actions(
+            self.undo_action,
+            self.redo_action,
+            self.optimize_action,
+            self.dispatch_action,
+        )
+        for action in (self.undo_action, self.redo_action):
+            button = self.toolbar.widgetForAction(action)
+            if isinstance(button, QToolButton):
+                # The full command text ("Undo Move 3 stops…") stays in the tooltip.
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -240,6 +273,10 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
 
+        plan_menu = bar.addMenu("&Plan")
+        plan_menu.addAction(self.optimize_action)
+        plan_menu.addAction(self.dispatch_action)
+
         go_menu = bar.addMenu("&Go")
         go_menu.addAction(self.toolbar.previous_action)
         go_menu.addAction(self.toolbar.next_action)
@@ -251,6 +288,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.table_dock.toggleViewAction())
         if self.map_dock is not None:
             view_menu.addAction(self.map_dock.toggleViewAction())
+        view_menu.addAction(self.dispatch_dock.toggleViewAction())
         view_menu.addSeparator()
         view_menu.addAction(self.reset_layout_action)
 
@@ -264,6 +302,12 @@ class MainWindow(QMainWindow):
         doc.sig_plan_changed.connect(self._on_document_plan_changed)
         doc.sig_error.connect(self._on_document_error)
 
+        doc.sig_dispatched.connect(self.dispatch_panel.set_snapshot)
+        self.model.sig_edit_requested.connect(doc.request_order_edit)
+        self.model.sig_edit_rejected.connect(self.show_error)
+        self.optimize_action.triggered.connect(self.open_optimize)
+        self.dispatch_action.triggered.connect(self.open_dispatch)
+        self.dispatch_panel.sig_dispatch_requested.connect(self.open_dispatch)
         self.board.sig_move_requested.connect(doc.request_move)
         self.board.sig_lock_requested.connect(doc.request_lock)
         self.board.sig_route_lock_requested.connect(doc.request_route_lock)
@@ -322,13 +366,36 @@ class MainWindow(QMainWindow):
         for dock, area in (
             (self.table_dock, Qt.DockWidgetArea.BottomDockWidgetArea),
             (self.map_dock, Qt.DockWidgetArea.RightDockWidgetArea),
+            (self.dispatch_dock, Qt.DockWidgetArea.RightDockWidgetArea),
         ):
             if dock is None:
                 continue
             dock.setFloating(False)
             self.addDockWidget(area, dock)
             dock.show()
+        if self.map_dock is not None:
+            self.tabifyDockWidget(self.map_dock, self.dispatch_dock)
+            self.map_dock.raise_()
         self._apply_default_dock_sizes()
+
+    def open_optimize(self) -> None:
+        """Open the Optimize dialog (one per window) on the day shown."""
+        if not self.document.is_open:
+            return
+        self._optimize_dialog = open_optimize_dialog(
+            self, self.document, self.selection
+        )
+
+    def open_dispatch(self, *_args: Any) -> None:
+        """Open the Dispatch confirmation for the day shown."""
+        if not self.document.is_open:
+            return
+        dialog = DispatchDialog(
+            self.document.view, self.dispatch_panel.snapshot(), self
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.sig_dispatch_requested.connect(self.document.request_dispatch)
+        dialog.open()
 
     def show_about(self) -> QMessageBox:
         """Open the About box (not blocking) and return it."""
@@ -352,6 +419,7 @@ class MainWindow(QMainWindow):
         self._settings.setValue(_STATE_KEY, self.saveState())
         self._settings.setValue(_TABLE_KEY, self.table.save_state())
         self._settings.setValue(_FILTER_KEY, self.proxy.order_filter().key)
+        self.table_panel.filter_bar.save_settings(self._settings)
         self._settings.beginGroup(_BOARD_PREFIX)
         self.board.save_settings(self._settings)
         self._settings.endGroup()
@@ -362,6 +430,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Remember the layout and release the map's browser page before closing."""
         self.save_settings()
+        if self._optimize_dialog is not None:
+            self._optimize_dialog.shutdown()
         if self.map_view is not None:
             self.map_view.dispose()
         super().closeEvent(event)
@@ -409,6 +479,7 @@ class MainWindow(QMainWindow):
         order_filter = filter_by_key(key if isinstance(key, str) else "")
         self.toolbar.set_order_filter(order_filter)
         self.proxy.set_order_filter(order_filter)
+        self.table_panel.filter_bar.restore_settings(self._settings)
         self._settings.beginGroup(_BOARD_PREFIX)
         self.board.restore_settings(self._settings)
         self._settings.endGroup()
@@ -510,6 +581,7 @@ class MainWindow(QMainWindow):
         if self.map_view is not None:
             self.map_view.set_day(view)
         self.selection.retain(view.line_index)
+        self.dispatch_panel.set_day(view, self.document.last_dispatch())
         self._show_totals(view)
         self._update_title()
         self._update_placeholder()
@@ -525,6 +597,7 @@ class MainWindow(QMainWindow):
         self.board_model.refresh(view, changes)
         if self.map_view is not None:
             self.map_view.apply_changes(view, changes)
+        self.dispatch_panel.update_view(view)
         self._show_totals(view)
 
     def _on_document_error(self, message: str) -> None:
