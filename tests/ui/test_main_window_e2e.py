@@ -8,6 +8,7 @@ what the window believes.
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
 from typing import TYPE_CHECKING, Any
 
@@ -16,9 +17,11 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 
 from db.database import open_database, sqlite_path
 from db.engine import make_engine, sqlite_url
+from dispatcher.model import OrderStatus, VehicleId
 from tests import builders as b
 from ui.app import build_main_window
 from ui.models.order_mime import encode_order_ids
+from ui.views.optimize_dialog import OptimizeDialog, Page
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -59,7 +62,9 @@ def stored_routes(database: Database) -> dict[int, list[int]]:
     return {r.vehicle_id: list(r.order_ids) for r in plan.routes if r.stops}
 
 
-def drop(window: MainWindow, order_ids: list[int], vehicle_id: int, row: int) -> None:
+def drop(
+    window: MainWindow, order_ids: list[int], vehicle_id: int | None, row: int
+) -> None:
     """Drop order cards into a vehicle's lane at ``row`` through the board model."""
     model = window.board_model
     lane = model.lane_index(vehicle_id)
@@ -160,3 +165,96 @@ def test_selection_follows_between_table_and_board(window: MainWindow) -> None:
     }
     assert selected_rows == {window.model.row_of(other)}
     assert window.selection.ids == {other}  # the table did not echo a subset back
+
+
+def unassigned_ids(database: Database) -> list[int]:
+    """Open orders of the day on no route, as stored."""
+    with database.uow_factory() as uow:
+        plan = uow.plans.get(b.DAY)
+        orders = uow.orders.for_date(b.DAY, [OrderStatus.NEW])
+    placed = {oid for r in plan.routes for oid in r.order_ids}
+    return sorted(o.id for o in orders if o.id not in placed)
+
+
+def lane_ids(window: MainWindow, vehicle_id: int) -> list[int]:
+    """The order ids the route board shows in a vehicle's lane, top to bottom."""
+    model = window.board_model
+    lane = model.lane(model.lane_index(VehicleId(vehicle_id)).row())
+    return [card.order_id for card in lane.cards]
+
+
+def test_assign_reorder_optimize_accept_undo_through_the_database(
+    qtbot: Any, window: MainWindow, database: Database
+) -> None:
+    """A dispatcher's morning, each step checked in the database.
+
+    Take an order off its route, assign it to another van, reorder that route,
+    optimize the day with the real engine (one second), accept the preview,
+    then undo each step back.
+    """
+    start = stored_routes(database)
+    (first, first_stops), (van, stops) = list(start.items())[:2]
+    order = first_stops[-1]
+    name = window.document.vehicle_name(VehicleId(van))
+
+    # Unassign: drop the first van's last stop on the Unassigned lane.
+    drop(window, [order], None, 0)
+    unassigned = stored_routes(database)
+    assert unassigned[first] == first_stops[:-1]
+    assert unassigned_ids(database) == [order]
+
+    # Assign: from the Unassigned lane to the front of another van.
+    drop(window, [order], van, 0)
+    assigned = stored_routes(database)
+    assert assigned[van] == [order, *stops]
+    assert unassigned_ids(database) == []
+    assert window.undo_action.text().endswith(f"to {name}")
+
+    # Reorder: that order goes to the end of the same route.
+    drop(window, [order], van, len(stops) + 1)
+    reordered = stored_routes(database)
+    assert reordered[van] == [*stops, order]
+    assert lane_ids(window, van) == reordered[van]
+
+    # Optimize from the window's action, with the real engine, for a second.
+    window.optimize_action.trigger()
+    dialog = window.findChild(OptimizeDialog)
+    assert dialog is not None
+    assert dialog.isVisible()
+    dialog.time_limit.setValue(1)
+    with qtbot.waitSignal(dialog.runner.sig_finished, timeout=60_000):
+        dialog.optimize_button.click()
+        assert dialog.page is Page.RUNNING
+    assert dialog.page is Page.PREVIEW
+    diff = dialog.diff
+    assert diff is not None
+    assert diff.changed
+    assert stored_routes(database) == reordered  # a preview saves nothing
+
+    # Accept: the database holds exactly the previewed routes, as one undo step.
+    depth = window.document.undo_stack.count()
+    dialog.apply_button.click()
+    assert not dialog.isVisible()
+    optimized = stored_routes(database)
+    assert optimized == {
+        r.vehicle.id: list(r.route.order_ids)
+        for r in diff.after_view.routes
+        if r.route.stops
+    }
+    assert optimized != reordered
+    assert window.document.undo_stack.count() == depth + 1
+    assert window.undo_action.text() == "&Undo Optimize the day"
+    assert lane_ids(window, van) == optimized.get(van, [])
+
+    # Undo each step: the database goes back through every state.
+    window.undo_action.trigger()
+    assert stored_routes(database) == reordered
+    assert lane_ids(window, van) == reordered[van]
+    window.undo_action.trigger()
+    assert stored_routes(database) == assigned
+    window.undo_action.trigger()
+    assert stored_routes(database) == unassigned
+    window.undo_action.trigger()
+    assert stored_routes(database) == start
+    assert unassigned_ids(database) == []
+    assert multiprocessing.active_children() == []
