@@ -333,5 +333,23 @@ class UserRow(Base):
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
 
 
+class PresenceRow(Base):
+    """One open window: who works on which date, refreshed by a heartbeat.
+
+    Rows whose ``seen_at`` is older than a few heartbeats belong to windows
+    that closed without saying so (a crash, a lost connection) and are ignored.
+    """
+
+    __tablename__ = "presence"
+
+    session_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    login: Mapped[str] = mapped_column(String(100), nullable=False)
+    host: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    plan_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    seen_at: Mapped[dt.datetime] = mapped_column(
+        UtcDateTime, nullable=False, index=True
+    )
+
+
 metadata = Base.metadata
 """The schema's MetaData, as Alembic's ``target_metadata``."""
