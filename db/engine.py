@@ -149,7 +149,8 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
 
     SQLite connections get foreign keys on, WAL journaling (readers never block
     the writer) and a busy timeout; PostgreSQL connections give up after
-    ``CONNECT_TIMEOUT_S`` seconds instead of hanging on an unreachable host.
+    ``CONNECT_TIMEOUT_S`` seconds instead of hanging on an unreachable host, and
+    pooled ones are tested before use.
 
     Parameters
     ----------
@@ -171,6 +172,9 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
         connect_args.setdefault("timeout", BUSY_TIMEOUT_MS / 1000)
     else:
         connect_args.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
+        # A pooled connection may be dead (server restarted, backend terminated):
+        # test it on checkout, so the next edit gets a fresh one, not an error.
+        kwargs.setdefault("pool_pre_ping", True)
     try:
         engine = create_engine(parsed, connect_args=connect_args, **kwargs)
     except (NoSuchModuleError, ArgumentError) as exc:
