@@ -11,6 +11,7 @@ before the real engine ever touches them.
 
 from __future__ import annotations
 
+import getpass
 import logging
 import os
 import sqlite3
@@ -40,8 +41,10 @@ from dispatcher.errors import (
     DatabaseReadOnly,
     DatabaseUnavailable,
     DispatcherError,
+    PermissionDenied,
     StorageError,
 )
+from dispatcher.model import Role
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL, Connection, Engine
@@ -78,8 +81,13 @@ class Database:
     _sessions: sessionmaker[Session] = field(repr=False)
 
     def uow_factory(self) -> SqlAlchemyUnitOfWork:
-        """A fresh unit of work (a ``dispatcher.ports.UnitOfWorkFactory``)."""
-        return SqlAlchemyUnitOfWork(self._sessions, self.actor)
+        """A fresh unit of work (a ``dispatcher.ports.UnitOfWorkFactory``).
+
+        On SQLite a login the users table does not know acts as an admin; on
+        PostgreSQL it is refused (see ``signed_in_login``).
+        """
+        newcomer = Role.ADMIN if self.is_sqlite else None
+        return SqlAlchemyUnitOfWork(self._sessions, self.actor, newcomer)
 
     @property
     def is_current(self) -> bool:
@@ -96,7 +104,9 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(url: str, *, actor: str, upgrade: bool = True) -> Database:
+def open_database(
+    url: str, *, actor: str | None = None, upgrade: bool = True
+) -> Database:
     """Open a database, upgrading an older schema to the newest revision.
 
     Parameters
@@ -104,7 +114,8 @@ def open_database(url: str, *, actor: str, upgrade: bool = True) -> Database:
     url
         A SQLAlchemy URL, ``postgres://`` alias, or a path of a SQLite file.
     actor
-        Login of whoever acts; units of work stamp it on change rows.
+        Login of whoever acts; units of work stamp it on change rows. None
+        signs in the usual way (``signed_in_login``).
     upgrade
         Bring an older (or empty) database to the newest revision. With False
         the database is opened as it is (see ``Database.is_current``) and
@@ -123,6 +134,8 @@ def open_database(url: str, *, actor: str, upgrade: bool = True) -> Database:
         The file is damaged or is not a Dispatcher database.
     DatabaseTooNew
         The database was written by a newer Dispatcher.
+    PermissionDenied
+        ``actor`` is None and the PostgreSQL role is not a Dispatcher user.
     """
     parsed = parse_url(normalize_url(url))
     shown = display_url(parsed)
@@ -135,7 +148,59 @@ def open_database(url: str, *, actor: str, upgrade: bool = True) -> Database:
         engine.dispose()
         raise
     log.info("opened %s at schema revision %s", shown, revision)
-    return Database(engine, shown, actor, revision, make_session_factory(engine))
+    database = Database(
+        engine, shown, actor or "", revision, make_session_factory(engine)
+    )
+    if actor is None:
+        try:
+            database.actor = signed_in_login(database)
+        except BaseException:
+            database.dispose()
+            raise
+    return database
+
+
+def signed_in_login(database: Database) -> str:
+    """Who is signed in to ``database``: the login its users table knows them by.
+
+    * **SQLite** (one person's file): the operating-system login (``$USER``,
+      as ``getpass.getuser`` finds it). A login the users table does not know
+      acts as an **admin** (nothing is written; an admin may add the login
+      with another role): whoever may write the file may change anything in
+      it anyway, so a role there only describes.
+    * **PostgreSQL** (shared): the database role of the connection
+      (``session_user``). The server already authenticated it (password,
+      ``.pgpass``, certificate), so Dispatcher keeps no passwords of its own and
+      nobody can claim another login by setting ``$USER``. A role the users
+      table does not know is refused with a clear message, unless the table is
+      still empty: then whoever signs in acts as admin, to add the users (the
+      first admin should add their own login first). Deactivated logins are refused.
+
+    The roles themselves are checked by the services on every edit
+    (``dispatcher.permissions``), not only here.
+
+    Raises
+    ------
+    PermissionDenied
+        On PostgreSQL, if the role is not an active Dispatcher user.
+    """
+    if database.is_sqlite:
+        return getpass.getuser()
+    with database.engine.connect() as connection:
+        login = str(connection.scalar(text("SELECT session_user")))
+    with SqlAlchemyUnitOfWork(make_session_factory(database.engine), login) as uow:
+        user = uow.users.by_login(login)
+        if user is None and uow.users.list():
+            raise PermissionDenied(
+                f"The database role {login} is not a Dispatcher user of "
+                f"{database.url}; ask an admin to add {login} with a role."
+            )
+    if user is not None and not user.active:
+        raise PermissionDenied(
+            f"{login} is deactivated in {database.url}; ask an admin to "
+            "activate the login."
+        )
+    return login
 
 
 def _prepare(engine: Engine, shown: str, *, upgrade: bool) -> str | None:

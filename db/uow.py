@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session, sessionmaker
 
+    from dispatcher.model import Role
     from dispatcher.ports import (
         ChangeRepository,
         CustomerRepository,
@@ -45,6 +46,9 @@ class SqlAlchemyUnitOfWork:
         Makes the session (one per ``with`` block).
     actor
         Login of whoever acts; services stamp it on change rows.
+    newcomer_role
+        Role given on first use to an ``actor`` the users table does not know
+        (None refuses such a login once the table has users).
     """
 
     # Annotated with the ports so mypy checks each repository against its Protocol.
@@ -56,10 +60,16 @@ class SqlAlchemyUnitOfWork:
     changes: ChangeRepository
     users: UserRepository
 
-    def __init__(self, session_factory: sessionmaker[Session], actor: str) -> None:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        actor: str,
+        newcomer_role: Role | None = None,
+    ) -> None:
         self._session_factory = session_factory
         self._session: Session | None = None
         self.actor = actor
+        self.newcomer_role = newcomer_role
 
     def __enter__(self) -> Self:
         if self._session is not None:

@@ -21,6 +21,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from dispatcher.change_log import record_change
 from dispatcher.changes import PlanChanges
 from dispatcher.day_view import RouteLine
 from dispatcher.dispatch_diff import (
@@ -41,7 +42,6 @@ from dispatcher.dispatch_diff import (
 from dispatcher.errors import StalePlan, ValidationError
 from dispatcher.model import Change, ChangeAction, OrderStatus, RouteStatus
 from dispatcher.ports import NEW_ID
-from dispatcher.services import record_change
 from dispatcher.timing import DEFAULT_PROVIDER, DayContext
 
 if TYPE_CHECKING:

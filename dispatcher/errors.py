@@ -7,6 +7,13 @@ the CLI never need to know which library failed.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from dispatcher.model import Change
+
 
 class DispatcherError(Exception):
     """Base class of every error Dispatcher reports to a user."""
@@ -61,7 +68,21 @@ class LockedStop(ValidationError):
 
 
 class ConcurrencyConflict(DispatcherError):
-    """Somebody else saved a newer version of what we tried to change."""
+    """Somebody else saved a newer version of what we tried to change.
+
+    Parameters
+    ----------
+    message
+        Names who changed what and when, and says to reload.
+    theirs
+        The change-log rows committed to the same thing since the version the
+        caller read, oldest first (empty if they could not be told).
+    """
+
+    def __init__(self, message: str, *, theirs: Iterable[Change] = ()):
+        super().__init__(message)
+        self.message = message
+        self.theirs: tuple[Change, ...] = tuple(theirs)
 
 
 class StalePlan(ConcurrencyConflict):

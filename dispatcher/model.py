@@ -422,3 +422,36 @@ class Change:
     plan_date: dt.date | None = None
     before: dict[str, object] | None = field(default=None, hash=False, compare=False)
     after: dict[str, object] | None = field(default=None, hash=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeQuery:
+    """Which change-log rows to find (every given filter must hold).
+
+    Attributes
+    ----------
+    entity, entity_id
+        The kind of thing ("order", "route", "customer", "dispatch", ...) and
+        its id, as the change rows name them.
+    plan_date
+        Rows of one plan date.
+    user
+        Rows written by one login.
+    text
+        Words that must appear (case-insensitive) in the login, the id or the
+        before/after values.
+    since, until
+        Rows written at or after ``since`` and before ``until`` (naive UTC, as
+        ``Change.at``).
+    limit
+        At most this many rows, newest first.
+    """
+
+    entity: str | None = None
+    entity_id: str | None = None
+    plan_date: dt.date | None = None
+    user: str | None = None
+    text: str = ""
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    limit: int = 500

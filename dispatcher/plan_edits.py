@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from dispatcher import planning
+from dispatcher.change_log import record_change
 from dispatcher.changes import PlanChanges
 from dispatcher.errors import NotFound, StalePlan, ValidationError
 from dispatcher.model import OPEN_ORDER_STATUSES, ChangeAction
 from dispatcher.planning import ABSENT, Names, RouteState
-from dispatcher.services import record_change
 
 if TYPE_CHECKING:
     import datetime as dt

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from dispatcher.model import (
         Change,
+        ChangeQuery,
         Customer,
         CustomerId,
         Depot,
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
         OrderStatus,
         Outcome,
         Plan,
+        Role,
         User,
         Vehicle,
     )
@@ -173,6 +175,10 @@ class ChangeRepository(Protocol):
         """The history of one entity, oldest first."""
         ...
 
+    def search(self, query: ChangeQuery) -> list[Change]:
+        """The rows matching ``query``, newest first, at most ``query.limit``."""
+        ...
+
 
 class UserRepository(Protocol):
     """Users and their roles."""
@@ -193,10 +199,14 @@ class UserRepository(Protocol):
 class UnitOfWork(Protocol):
     """One transaction over every repository.
 
-    ``actor`` is the login of whoever acts; services stamp it on change rows.
+    ``actor`` is the login of whoever acts; services stamp it on change rows
+    and check its role (``dispatcher.permissions``). ``newcomer_role`` is the
+    role a login unknown to the users table gets on first use (it is added
+    then); None refuses unknown logins once the table has any user.
     """
 
     actor: str
+    newcomer_role: Role | None
     fleet: FleetRepository
     customers: CustomerRepository
     orders: OrderRepository

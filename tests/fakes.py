@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from dispatcher.errors import ConcurrencyConflict, NotFound, StalePlan
-from dispatcher.model import Plan, StopId
+from dispatcher.model import Plan, Role, StopId
 from dispatcher.ports import NEW_ID
 
 if TYPE_CHECKING:
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from dispatcher.model import (
         Change,
+        ChangeQuery,
         Customer,
         CustomerId,
         Depot,
@@ -235,6 +236,22 @@ class _Changes:
             if c.entity == entity and c.entity_id == entity_id
         ]
 
+    def search(self, query: ChangeQuery) -> list[Change]:
+        def matches(c: Change) -> bool:
+            text = f"{c.user} {c.entity_id} {c.before} {c.after}".lower()
+            return (
+                query.entity in (None, c.entity)
+                and query.entity_id in (None, c.entity_id)
+                and query.plan_date in (None, c.plan_date)
+                and query.user in (None, c.user)
+                and (query.since is None or c.at >= query.since)
+                and (query.until is None or c.at < query.until)
+                and all(word in text for word in query.text.lower().split())
+            )
+
+        found = [c for _, c in sorted(self._s.changes.items()) if matches(c)]
+        return found[::-1][: query.limit]
+
 
 class _Users:
     def __init__(self, state: FakeStore) -> None:
@@ -255,9 +272,15 @@ class _Users:
 class FakeUnitOfWork:
     """A unit of work over a private copy of a ``FakeStore``."""
 
-    def __init__(self, store: FakeStore, actor: str = "tester") -> None:
+    def __init__(
+        self,
+        store: FakeStore,
+        actor: str = "tester",
+        newcomer_role: Role | None = Role.ADMIN,
+    ) -> None:
         self._store = store
         self.actor = actor
+        self.newcomer_role = newcomer_role
         self.committed = False
 
     def __enter__(self) -> FakeUnitOfWork:
@@ -296,12 +319,19 @@ class FakeUnitOfWork:
         self.__enter__()
 
 
-def fake_uow_factory(store: FakeStore | None = None, actor: str = "tester") -> Any:
-    """A ``UnitOfWorkFactory`` over one shared fake store (exposed as ``.store``)."""
+def fake_uow_factory(
+    store: FakeStore | None = None,
+    actor: str = "tester",
+    newcomer_role: Role | None = Role.ADMIN,
+) -> Any:
+    """A ``UnitOfWorkFactory`` over one shared fake store (exposed as ``.store``).
+
+    ``actor`` acts as ``newcomer_role`` unless the store's users say otherwise.
+    """
     shared = store if store is not None else FakeStore()
 
     def factory() -> FakeUnitOfWork:
-        return FakeUnitOfWork(shared, actor)
+        return FakeUnitOfWork(shared, actor, newcomer_role)
 
     factory.store = shared  # type: ignore[attr-defined]
     return factory
