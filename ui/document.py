@@ -13,6 +13,12 @@ document emits ``sig_error`` with one sentence. If the plan was changed by
 someone else (``StalePlan``), or an undo or redo could not be applied, the
 document reloads the day and clears the undo stack, because replaying undo
 steps against a state they did not create would be wrong.
+
+Other windows' edits arrive through ``apply_remote`` (fed by ``ui.live``): the
+document reads only what they touched and shows it like an edit of its own,
+and clears the undo stack for the same reason. While the database cannot be
+reached (``set_connection_lost``) every edit is refused at once, so nothing
+ever looks saved that is not.
 """
 
 from __future__ import annotations
@@ -39,6 +45,8 @@ from ui.commands import (
     MoveOrdersCommand,
     UpdateOrderCommand,
 )
+from ui.live.conflicts import conflict_message
+from ui.live.day_refresh import refresh_day
 from ui.models.order_edits import EditRefused, OrderField, prepare_edit, with_value
 
 if TYPE_CHECKING:
@@ -47,7 +55,7 @@ if TYPE_CHECKING:
 
     from dispatcher.day_view import DayView
     from dispatcher.dispatching import DispatchResult, DispatchSnapshot
-    from dispatcher.model import Order, OrderId, OrderStatus, VehicleId
+    from dispatcher.model import Change, Order, OrderId, OrderStatus, VehicleId
     from dispatcher.plan_edits import PlanEdit, RouteState
     from dispatcher.ports import UnitOfWorkFactory
 
@@ -102,6 +110,15 @@ class PlanDocument(QObject):
         What the drivers hold now.
     """
 
+    sig_remote_applied = Signal(object)
+    """Other people's committed changes are now shown (the undo stack is empty).
+
+    Parameters
+    ----------
+    users : tuple[str, ...]
+        Who made them.
+    """
+
     _sig_recovery_requested = Signal()
     """Reload after the current undo-stack call returns (queued to itself)."""
 
@@ -122,6 +139,8 @@ class PlanDocument(QObject):
             self._on_recovery_requested, Qt.ConnectionType.QueuedConnection
         )
         self._recovery_pending = False
+        self._connection_lost: str | None = None
+        self._missed_remote = False
 
     # -- state --------------------------------------------------------------------
 
@@ -198,6 +217,91 @@ class PlanDocument(QObject):
             self.open(self._view.date)
         except DispatcherError as exc:
             self.sig_error.emit(str(exc))
+
+    # -- other windows and the connection ----------------------------------------------
+
+    def apply_remote(self, changes: Sequence[Change]) -> bool:
+        """Show what other windows committed to the open day.
+
+        Only the routes and orders the change rows name are read again (the
+        whole day when they touch customers, vehicles or a dispatch). Rows this
+        window wrote itself find nothing new. If anything was shown, the undo
+        stack is cleared: its steps were made against a state that is gone.
+
+        Returns
+        -------
+        bool
+            True if the day changed.
+        """
+        if self._view is None:
+            return False
+        if self._missed_remote:
+            changes = ()  # a batch was lost to an error: read the whole day
+        try:
+            if self._missed_remote:
+                view = self._load(self.date)
+                refresh_users: tuple[str, ...] = ()
+                plan_changes = PlanChanges(self.date, view.plan_version, reloaded=True)
+            else:
+                refresh = refresh_day(self.uow_factory, self._view, changes, self._load)
+                if refresh is None:
+                    return False
+                view, plan_changes = refresh.view, refresh.changes
+                refresh_users = refresh.users
+        except DispatcherError as exc:
+            log.info("other windows' changes cannot be read now: %s", exc)
+            self._missed_remote = True  # caught up on the next batch or reconnect
+            return False
+        self._missed_remote = False
+        self._view = view
+        self.undo_stack.clear()
+        self.sig_plan_changed.emit(plan_changes)
+        self.sig_remote_applied.emit(refresh_users)
+        return True
+
+    @property
+    def connection_lost(self) -> str | None:
+        """Why the database cannot be reached, or None while it can."""
+        return self._connection_lost
+
+    def set_connection_lost(self, reason: str | None) -> None:
+        """Refuse edits while the database cannot be reached (None: allow again).
+
+        When the connection comes back, changes missed meanwhile are read.
+        """
+        was_lost = self._connection_lost is not None
+        self._connection_lost = reason
+        if was_lost and reason is None and self._missed_remote:
+            self.apply_remote(())
+
+    def _refuse_offline(self, action: str) -> bool:
+        """Say an edit cannot be saved now; True if it must not be tried."""
+        if self._connection_lost is None:
+            return False
+        what = f"“{action}”" if action else "The change"
+        self.sig_error.emit(
+            f"{what} was not saved: there is no connection to the database "
+            "(retrying in the background). Make the change again once the "
+            "banner says the connection is back."
+        )
+        return True
+
+    def _refused(self, error: DispatcherError, action: str, *, replay: bool) -> None:
+        """Report an edit the rules refused; a failed undo or redo reloads."""
+        log.info("plan edit %r refused: %s", action, error)
+        message = str(error)
+        if replay:
+            message += " The day has been reloaded and the undo history cleared."
+            self._request_recovery()
+        self.sig_error.emit(message)
+
+    def _conflict(
+        self, error: ConcurrencyConflict, outcome: str, subject: str = ""
+    ) -> None:
+        """Report a lost race with what the other person changed, then reload."""
+        subject = subject or f"The plan of {self.date:%a %d %b}"
+        self.sig_error.emit(conflict_message(error, self.view, subject, outcome))
+        self._request_recovery()
 
     # -- requests from the views ------------------------------------------------------
 
@@ -307,7 +411,7 @@ class PlanDocument(QObject):
         DispatchResult | None
             The result, or None if nothing was dispatched (``sig_error`` said why).
         """
-        if self._view is None:
+        if self._view is None or self._refuse_offline("Dispatch"):
             return None
         context = self._view.context
         # About a second for 2,000 orders on PostgreSQL: a deliberate, rare step
@@ -321,13 +425,10 @@ class PlanDocument(QObject):
                 vehicle_ids,
                 provider=context.provider if context is not None else None,
             )
-        except StalePlan:
-            self.sig_error.emit(
-                f"The plan of {self.date:%a %d %b} was changed by someone else, so "
-                "nothing was dispatched; the day has been reloaded: check the "
-                "routes and dispatch again."
+        except ConcurrencyConflict as exc:
+            self._conflict(
+                exc, "nothing was dispatched (check the routes and dispatch again)"
             )
-            self._request_recovery()
             return None
         except DispatcherError as exc:
             log.info("dispatch refused: %s", exc)
@@ -388,23 +489,20 @@ class PlanDocument(QObject):
         PlanEdit | None
             The edit, or None if it failed (``sig_error`` was emitted).
         """
+        if self._refuse_offline(action):
+            if replay:
+                self._request_recovery()  # the stack no longer matches the database
+            return None
         try:
             edit = call(self.plan_version)
-        except StalePlan:
-            self.sig_error.emit(
-                f"The plan of {self.date:%a %d %b} was changed by someone else, so "
-                f"“{action}” was not applied; the day has been reloaded, make your "
-                "change again."
-            )
-            self._request_recovery()
+        except ConcurrencyConflict as exc:
+            if _lost_to_someone(exc):
+                self._conflict(exc, f"“{action}” was not applied")
+            else:  # e.g. an optimizer result made for an older plan
+                self._refused(exc, action, replay=replay)
             return None
         except DispatcherError as exc:
-            log.info("plan edit %r refused: %s", action, exc)
-            message = str(exc)
-            if replay:
-                message += " The day has been reloaded and the undo history cleared."
-                self._request_recovery()
-            self.sig_error.emit(message)
+            self._refused(exc, action, replay=replay)
             return None
         except Exception:
             # A bug: the database may or may not hold the edit, so read it again.
@@ -448,16 +546,16 @@ class PlanDocument(QObject):
             )
             self._request_recovery()
             return None
+        if self._refuse_offline(action):
+            if replay:
+                self._request_recovery()
+            return None
         try:
             saved = services.update_order(
                 self.uow_factory, with_value(line.order, field, value)
             )
-        except ConcurrencyConflict:
-            self.sig_error.emit(
-                f"{line.order.reference} was changed by someone else, so “{action}” "
-                "was not saved; the day has been reloaded, make your change again."
-            )
-            self._request_recovery()
+        except ConcurrencyConflict as exc:
+            self._conflict(exc, f"“{action}” was not saved", line.order.reference)
             return None
         except DispatcherError as exc:
             log.info("order edit %r refused: %s", action, exc)
@@ -519,4 +617,14 @@ class PlanDocument(QObject):
     @Slot()
     def _on_recovery_requested(self) -> None:
         self._recovery_pending = False
+        if self._connection_lost is not None:
+            # Reading would fail too: drop the stack now, read when reconnected.
+            self.undo_stack.clear()
+            self._missed_remote = True
+            return
         self.reload()
+
+
+def _lost_to_someone(error: ConcurrencyConflict) -> bool:
+    """True if the database holds someone else's newer change (reload to see it)."""
+    return isinstance(error, StalePlan) or bool(getattr(error, "theirs", ()))
