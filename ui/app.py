@@ -2,36 +2,44 @@
 
 This is the one ``ui`` module that wires storage (``db``) into the screens: it
 opens the database, hands the main window a ``load_day`` bound to the
-database's units of work, and runs the event loop. Everything else in ``ui``
-only sees ``dispatcher`` values.
+database's units of work, starts the window's live feed (``db.change_feed``
+and ``db.presence`` behind ``ui.live.LiveFeed``), and runs the event loop.
+Everything else in ``ui`` only sees ``dispatcher`` values. ``Workspace`` keeps
+the open database and its window, and replaces both when the user opens
+another database (File → Open shared database…).
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import logging
 import os
 import sys
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QObject, QSettings, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from db.change_feed import last_route_changes, open_feed
 from db.database import open_database, sqlite_path
+from db.presence import PresenceBoard
 from dispatcher import __version__, services
-from dispatcher.demo.loader import current_login
 from dispatcher.errors import DispatcherError, StorageError
+from dispatcher.model import Role
+from dispatcher.permissions import acting_user
 from ui.assets import icon, stylesheet
 from ui.document import PlanDocument
+from ui.live.feed_thread import LiveFeed
 from ui.main_window import APP_NAME, MainWindow
+from ui.views.connection_dialog import remember_connection
 
 if TYPE_CHECKING:
-    import datetime as dt
     from collections.abc import Sequence
     from types import TracebackType
 
-    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QWidget
 
     from db.database import Database
@@ -128,12 +136,17 @@ def database_display_name(database: Database) -> str:
 
 
 def build_main_window(
-    database: Database, *, settings: QSettings | None = None, with_map: bool = True
+    database: Database,
+    *,
+    settings: QSettings | None = None,
+    with_map: bool = True,
+    live: bool = False,
 ) -> MainWindow:
     """The main window over ``database``: its plan document, views and map.
 
     ``with_map`` False leaves out the browser-engine map (for tests and
-    machines without QtWebEngine).
+    machines without QtWebEngine). ``live`` True follows other windows'
+    edits and shows presence (the app does; snapshots and benchmarks do not).
     """
     document = PlanDocument(database.uow_factory)
     window = MainWindow(
@@ -141,12 +154,111 @@ def build_main_window(
         source_name=database_display_name(database),
         settings=settings,
         map_factory=_make_map if with_map and _has_web_engine() else None,
+        live=start_live_feed(database) if live else None,
+        login=database.actor,
+        role=signed_in_role(database),
     )
     document.setParent(window)
+    if window.live is not None:
+        window.live.setParent(window)
     window.sig_customer_move_requested.connect(
         functools.partial(_move_customer, window)
     )
     return window
+
+
+def start_live_feed(database: Database) -> LiveFeed | None:
+    """Follow ``database``'s change log on a background thread (None if it fails)."""
+    try:
+        feed = open_feed(database)
+    except StorageError as exc:
+        log.warning("live updates are off: %s", exc)
+        return None
+    live = LiveFeed(
+        feed,
+        presence=PresenceBoard(feed.engine, database.actor),
+        last_changes=functools.partial(last_route_changes, feed.engine),
+    )
+    live.start()
+    return live
+
+
+def signed_in_role(database: Database) -> Role:
+    """The role of whoever is signed in (read-only manager if it cannot be told)."""
+    try:
+        with database.uow_factory() as uow:
+            return acting_user(uow).role
+    except DispatcherError as exc:
+        log.warning("the signed-in role cannot be read: %s", exc)
+        return Role.MANAGER
+
+
+class Workspace(QObject):
+    """The open database and its window; opening another database replaces both.
+
+    Parameters
+    ----------
+    settings
+        Window layout and recent connections (the application's by default).
+    with_map
+        Build the map (needs QtWebEngine).
+    """
+
+    def __init__(
+        self, *, settings: QSettings | None = None, with_map: bool = True
+    ) -> None:
+        super().__init__()
+        self._settings = settings
+        self._with_map = with_map
+        self.database: Database | None = None
+        self.window: MainWindow | None = None
+
+    def open(self, url: str, day: dt.date, *, actor: str | None = None) -> MainWindow:
+        """Open ``url`` and show its window on ``day``, replacing the open ones.
+
+        Raises
+        ------
+        StorageError
+            If the database cannot be used; what was open stays open.
+        """
+        database = open_database(url, actor=actor)
+        window = build_main_window(
+            database, settings=self._settings, with_map=self._with_map, live=True
+        )
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.sig_open_database_requested.connect(self._on_open_requested)
+        if not database.is_sqlite:
+            remember_connection(self._settings or QSettings(), url)
+        old_window, old_database = self.window, self.database
+        self.window, self.database = window, database
+        window.show_day(day)
+        window.show()
+        if old_window is not None:
+            old_window.close()
+        if old_database is not None:
+            old_database.dispose()
+        return window
+
+    def close(self) -> None:
+        """Close the window and the database."""
+        if self.window is not None:
+            self.window.close()
+            self.window = None
+        if self.database is not None:
+            self.database.dispose()
+            self.database = None
+
+    def _on_open_requested(self, url: str) -> None:
+        window = self.window
+        day = (window.day() if window is not None else None) or dt.date.today()
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self.open(url, day)
+        except DispatcherError as exc:
+            if window is not None:
+                window.show_error(str(exc))
+        finally:
+            QGuiApplication.restoreOverrideCursor()
 
 
 def _has_web_engine() -> bool:
@@ -220,24 +332,25 @@ def run_app(
 ) -> int:
     """Open ``url``, show the main window on ``day`` and run until it closes.
 
+    ``actor`` None signs in as the database knows the user (the PostgreSQL
+    role; the system login on SQLite), see ``db.database.signed_in_login``.
+
     Returns
     -------
     int
         The process exit code: 0 normally, 2 if the database cannot be used.
     """
     app = create_application(argv)
+    workspace = Workspace()
     try:
-        database = open_database(url, actor=actor or current_login())
-    except StorageError as exc:
+        workspace.open(url, day, actor=actor)
+    except DispatcherError as exc:
         print(f"dispatcher: {exc}", file=sys.stderr)
         if can_show_dialogs():
             QMessageBox.critical(None, APP_NAME, str(exc))
         return 2
     try:
         install_excepthook()
-        window = build_main_window(database)
-        window.show_day(day)
-        window.show()
         return app.exec()
     finally:
-        database.dispose()
+        workspace.close()

@@ -7,6 +7,12 @@ three views (the route board in the middle, the order table and the map as
 docks whose layout is remembered), joins them through one ``OrderSelection``
 and routes every view's ``sig_…_requested`` signal to the document. This is the
 one place where those long-lived connections are made (``_connect_signals``).
+
+In a shared database the window follows everyone's edits through a
+``LiveFeed`` (``ui.live``): other people's changes are shown as they are
+committed, a banner says when the database cannot be reached, the status bar
+says who else is working on which date, and the actions the signed-in role may
+not take are disabled (the services refuse them anyway).
 """
 
 from __future__ import annotations
@@ -32,17 +38,23 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
 from dispatcher import __version__
 from dispatcher.errors import DispatcherError
+from dispatcher.model import Role
+from dispatcher.permissions import Action, allowed
 from ui.assets import icon
+from ui.live.banner import ConnectionBanner
+from ui.live.presence_label import PresenceLabel
 from ui.models.order_filter_proxy import OrderFilterProxyModel
 from ui.models.order_filters import filter_by_key
 from ui.models.order_table_model import OrderTableModel
 from ui.models.route_board_model import RouteBoardModel
 from ui.selection import OrderSelection
+from ui.views.connection_dialog import ConnectionDialog
 from ui.views.day_toolbar import DayToolBar
 from ui.views.dispatch_dialog import DispatchDialog
 from ui.views.dispatch_panel import DispatchPanel
@@ -53,12 +65,13 @@ from ui.views.totals_bar import TotalsBar
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping, Sequence
 
     from dispatcher.changes import PlanChanges
     from dispatcher.day_view import DayView
-    from dispatcher.model import OrderId
+    from dispatcher.model import OrderId, VehicleId
     from ui.document import PlanDocument
+    from ui.live.feed_thread import LiveFeed, PresenceEntry
     from ui.models.order_filters import OrderFilter
 
     MapFactory = Callable[[OrderSelection, QSettings, QWidget], Any]
@@ -115,6 +128,15 @@ class MainWindow(QMainWindow):
         One sentence for the user saying what is wrong.
     """
 
+    sig_open_database_requested = Signal(str)
+    """The user chose a database to open in place of this one.
+
+    Parameters
+    ----------
+    url : str
+        Its SQLAlchemy URL (never with a password).
+    """
+
     sig_customer_move_requested = Signal(object, object)
     """The user confirmed a new place for a customer's pin on the map.
 
@@ -133,6 +155,9 @@ class MainWindow(QMainWindow):
         source_name: str,
         settings: QSettings | None = None,
         map_factory: MapFactory | None = None,
+        live: LiveFeed | None = None,
+        login: str = "",
+        role: Role = Role.ADMIN,
         parent: Any = None,
     ) -> None:
         super().__init__(parent)
@@ -161,7 +186,18 @@ class MainWindow(QMainWindow):
 
         self.board_model = RouteBoardModel(self)
         self.board = RouteBoard(self.board_model, self.selection, self)
-        self.setCentralWidget(self.board)
+        self.banner = ConnectionBanner(self)
+        central = QWidget(self)
+        central.setObjectName("boardArea")
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.banner)
+        column.addWidget(self.board, 1)
+        self.setCentralWidget(central)
+        self.live = live
+        self.login = login
+        self.role = role
         self.table_panel = OrderTablePanel(self.table, self.proxy, self)
         self.table_dock = self._add_dock(
             "ordersDock",
@@ -198,13 +234,19 @@ class MainWindow(QMainWindow):
         self.plan_label.setObjectName("planLabel")
         status = self.statusBar()
         status.setSizeGripEnabled(True)
+        self.presence_label = PresenceLabel(self)
+        self.user_label = QLabel(self)
+        self.user_label.setObjectName("userLabel")
         status.addWidget(self.totals, 1)
+        status.addPermanentWidget(self.presence_label)
+        status.addPermanentWidget(self.user_label)
         status.addPermanentWidget(self.plan_label)
 
         self._build_actions()
         self._build_menus()
         self._restore_settings()
         self._connect_signals()
+        self._apply_role()
         self._update_title()
         self._update_placeholder()
 
@@ -250,6 +292,10 @@ class MainWindow(QMainWindow):
         self.dispatch_action = QAction(icon("dispatch"), "&Dispatch…", self)
         self.dispatch_action.setShortcut(QKeySequence("Ctrl+D"))
         self.dispatch_action.setToolTip("Send the routes to the drivers (Ctrl+D)")
+        self.open_shared_action = QAction("Open &shared database…", self)
+        self.open_shared_action.setToolTip(
+            "Work on a PostgreSQL database together with other dispatchers"
+        )
         self.toolbar.insert_edit_actions(
             self.undo_action,
             self.redo_action,
@@ -265,6 +311,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.open_shared_action)
         file_menu.addAction(self.toolbar.refresh_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -302,6 +349,7 @@ class MainWindow(QMainWindow):
         doc.sig_plan_changed.connect(self._on_document_plan_changed)
         doc.sig_error.connect(self._on_document_error)
 
+        doc.sig_remote_applied.connect(self._on_document_remote_applied)
         doc.sig_dispatched.connect(self.dispatch_panel.set_snapshot)
         self.model.sig_edit_requested.connect(doc.request_order_edit)
         self.model.sig_edit_rejected.connect(self.show_error)
@@ -325,6 +373,13 @@ class MainWindow(QMainWindow):
         self.toolbar.sig_refresh_requested.connect(self.reload)
         self.toolbar.sig_search_changed.connect(self._on_toolbar_search_changed)
         self.toolbar.sig_filter_changed.connect(self._on_toolbar_filter_changed)
+        self.open_shared_action.triggered.connect(self.open_shared_database)
+        if self.live is not None:
+            live = self.live
+            live.sig_changes_arrived.connect(doc.apply_remote)
+            live.sig_connection_changed.connect(self._on_live_connection_changed)
+            live.sig_presence_changed.connect(self._on_live_presence_changed)
+            live.sig_last_changes_changed.connect(self._on_live_last_changes_changed)
         self.quit_action.triggered.connect(self.close)
         self.find_action.triggered.connect(self.toolbar.focus_search)
         self.about_action.triggered.connect(self.show_about)
@@ -397,6 +452,14 @@ class MainWindow(QMainWindow):
         dialog.sig_dispatch_requested.connect(self.document.request_dispatch)
         dialog.open()
 
+    def open_shared_database(self) -> ConnectionDialog:
+        """Ask which shared database to open (not blocking); returns the dialog."""
+        dialog = ConnectionDialog(self._settings, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.sig_connect_requested.connect(self.sig_open_database_requested)
+        dialog.open()
+        return dialog
+
     def show_about(self) -> QMessageBox:
         """Open the About box (not blocking) and return it."""
         text = (
@@ -430,6 +493,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Remember the layout and release the map's browser page before closing."""
         self.save_settings()
+        if self.live is not None:
+            self.live.stop()
         if self._optimize_dialog is not None:
             self._optimize_dialog.shutdown()
         if self.map_view is not None:
@@ -456,6 +521,28 @@ class MainWindow(QMainWindow):
             return False
         log.debug("Loaded %s in %.1f ms", day, 1000 * (time.perf_counter() - started))
         return True
+
+    def _apply_role(self) -> None:
+        """Disable what the signed-in role may not do and say who is signed in."""
+        for action, needs in (
+            (self.optimize_action, Action.OPTIMIZE),
+            (self.dispatch_action, Action.DISPATCH),
+        ):
+            action.setEnabled(allowed(self.role, needs))
+        may_edit = allowed(self.role, Action.EDIT_PLAN) or allowed(
+            self.role, Action.ASSIGN
+        )
+        self.undo_action.setVisible(may_edit)
+        self.redo_action.setVisible(may_edit)
+        read_only = not (may_edit or allowed(self.role, Action.EDIT_ORDER))
+        who = self.login or "you"
+        self.user_label.setText(
+            f"{who} · {self.role.value}" + (" (read only)" if read_only else "")
+        )
+        self.user_label.setToolTip(
+            "The role decides what you may change; the database checks it on "
+            "every edit."
+        )
 
     def _show_totals(self, view: DayView) -> None:
         self.totals.set_totals(view.totals)
@@ -585,6 +672,8 @@ class MainWindow(QMainWindow):
         self._show_totals(view)
         self._update_title()
         self._update_placeholder()
+        if self.live is not None:
+            self.live.set_plan_date(view.date)
         self.sig_day_loaded.emit(view)
 
     def _on_document_plan_changed(self, changes: PlanChanges) -> None:
@@ -602,6 +691,29 @@ class MainWindow(QMainWindow):
 
     def _on_document_error(self, message: str) -> None:
         self.show_error(message)
+
+    def _on_document_remote_applied(self, users: Sequence[str]) -> None:
+        who = ", ".join(users) if users else "another window"
+        self.statusBar().showMessage(f"Updated with changes by {who}.", 8000)
+
+    def _on_live_connection_changed(self, connected: bool, message: str) -> None:
+        if connected:
+            self.document.set_connection_lost(None)
+            self.banner.show_restored()
+        else:
+            self.document.set_connection_lost(message)
+            self.banner.show_lost(message)
+
+    def _on_live_presence_changed(self, others: Sequence[PresenceEntry]) -> None:
+        self.presence_label.set_presence(others, self.day())
+
+    def _on_live_last_changes_changed(
+        self, day: dt.date, last: Mapping[VehicleId, tuple[str, dt.datetime]]
+    ) -> None:
+        # The route board says "changed by anna 10:42" once it can.
+        set_last_changes = getattr(self.board_model, "set_last_changes", None)
+        if day == self.day() and set_last_changes is not None:
+            set_last_changes(last)
 
     def _on_map_assign_requested(
         self, order_ids: list[OrderId], vehicle_id: Any
