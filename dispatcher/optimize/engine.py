@@ -1,11 +1,17 @@
 """The optimizer: problem in, solution out (pure; runs inside the solver process).
 
 ``solve`` screens out orders no vehicle can serve, keeps locked routes as
-they are, warm-starts from the current plan, searches, and, when vehicles come
-first, runs a route-elimination phase: it repeatedly removes the smallest
-route and asks the search to fit its orders into the others with one vehicle
-fewer. A large fixed cost per vehicle alone rarely empties a route, because
-the local search has no move that removes a whole route at once.
+they are, and warm-starts from the current plan: its routes cut back to what
+OR-Tools' model accepts, then every order left over inserted greedily where it
+fits (``insertion.py``), so the search starts from a plan that already serves
+all it can. When vehicles come first, a route-elimination phase repeatedly
+removes the smallest route and asks the search to fit its orders into the
+others with one vehicle fewer (a large fixed cost per vehicle alone rarely
+empties a route: the local search has no move that removes a whole route).
+
+The answer never serves fewer must/high/normal orders than the warm start,
+and every route is timed by the product's scheduler with the route board's
+departure rule, so the board shows the same times, cost and lateness.
 """
 
 from __future__ import annotations
@@ -15,11 +21,11 @@ import time
 from typing import TYPE_CHECKING
 
 from dispatcher.optimize import ortools_backend, pyvrp_backend
-from dispatcher.optimize.explain import explain_dropped, screen
-from dispatcher.optimize.insertion import insert_leftovers
+from dispatcher.optimize.explain import FIX_SECONDS, explain_dropped, screen
+from dispatcher.optimize.insertion import Judge, insert_leftovers
 from dispatcher.optimize.ortools_backend import PROGRESS_INTERVAL, SearchResult
 from dispatcher.optimize.params import Progress, SolveParams
-from dispatcher.optimize.solution import Status, make_solution
+from dispatcher.optimize.solution import Status, make_solution, time_route
 from dispatcher.optimize.stop import AnyOf, MaxRuntime, Never
 from dispatcher.scheduling import schedule_route
 
@@ -59,6 +65,21 @@ FLEET_SHARES = (0.3, 0.6)
 FIRST_PHASE_SHARE = 0.3
 """Share of the budget for the first plan before route elimination starts."""
 
+MODEL_SECONDS_PER_JOB = 0.0015
+"""Rough time OR-Tools takes to build its model, per job (1.5 s at 1,000)."""
+
+MIN_SEARCH_SECONDS = 0.5
+"""Search time worth building an OR-Tools model for when a plan exists."""
+
+FINISH_SHARE = 0.05
+"""Share of the time limit kept for explaining unassigned orders (at most 1 s)."""
+
+FIRST_PLAN_JOBS = 300
+"""Above this many jobs a cold start gets a quick first plan before the search."""
+
+FIRST_PLAN_SHARE = 0.3
+"""Share of the second search's budget spent on that quick first plan."""
+
 
 def feasible_subsequence(
     problem: RoutingProblem, vehicle: int, jobs: Sequence[int]
@@ -85,6 +106,14 @@ def _params_for_variant(params: SolveParams) -> SolveParams:
     return replace(params, first_solution=name)
 
 
+def _unserved(
+    problem: RoutingProblem, routes: Mapping[int, Sequence[int]], jobs: Sequence[int]
+) -> tuple[int, int, int]:
+    """Unserved must, high and normal jobs of a plan (lower is better)."""
+    planned = {j for seq in routes.values() for j in seq}
+    return problem.unserved_key(j for j in jobs if j not in planned)
+
+
 def _dropped_key(problem: RoutingProblem, result: SearchResult) -> tuple[int, ...]:
     """Unserved must, high and normal jobs of a search result (lower is better)."""
     return problem.unserved_key(result.dropped)
@@ -102,11 +131,14 @@ class _Search:
     ) -> None:
         self.problem, self.params, self.progress = problem, params, progress
         self.started = time.perf_counter()
-        self.deadline = self.started + params.time_limit
+        # Explaining what is left out comes after the search, within the limit.
+        self.reserve = min(FIX_SECONDS, FINISH_SHARE * params.time_limit)
+        self.deadline = self.started + params.time_limit - self.reserve
         self.stop = stop
         self.solutions = 0
         self._last_report = 0.0
         self._last_cost = float("inf")
+        self.judge = Judge(problem, params.time_scale)
 
     def remaining(self) -> float:
         return self.deadline - time.perf_counter()
@@ -119,6 +151,15 @@ class _Search:
         initial: Mapping[int, Sequence[int]] | None,
         phase: str,
     ) -> SearchResult | None:
+        """One OR-Tools search; None if it found nothing or had no time.
+
+        With a plan to start from, a search that would spend its remaining time
+        building the model is skipped (the caller keeps the plan).
+        """
+        needed = MODEL_SECONDS_PER_JOB * len(jobs) + MIN_SEARCH_SECONDS
+        if initial and self.remaining() < needed:
+            log.info("no time left for OR-Tools (%s)", phase)
+            return None
         budget = max(0.05, min(budget, self.remaining()))
         result = ortools_backend.search(
             self.problem,
@@ -137,55 +178,36 @@ class _Search:
         return result
 
     def second_search(
-        self, vehicles: Sequence[int], jobs: Sequence[int]
+        self,
+        vehicles: Sequence[int],
+        jobs: Sequence[int],
+        start: Mapping[int, Sequence[int]] | None,
     ) -> SearchResult | None:
-        """PyVRP builds routes; OR-Tools checks, completes and polishes them.
+        """PyVRP builds or improves routes; OR-Tools checks, completes, polishes.
 
-        The routes are first re-timed by the scheduler and cut back to what
-        keeps every rule (PyVRP saw a restricted problem, and may run out of
-        time before its plan is feasible). Returns None if OR-Tools finds no
-        plan from them either.
+        Without a ``start`` (vehicle → jobs, already accepted by the model), a
+        large problem first gets a short PyVRP run whose routes are completed
+        into a first plan; PyVRP then continues from that plan (or from
+        ``start``). Its routes are cut back to what OR-Tools' model accepts
+        (PyVRP saw a restricted problem and may run out of time before its
+        plan is feasible), left-overs are inserted, and OR-Tools polishes.
+        Returns None if OR-Tools finds no plan from them either.
         """
-        routes = pyvrp_backend.search(
-            self.problem,
-            vehicles=vehicles,
-            jobs=jobs,
-            budget=self.params.time_limit * second_search_share(len(jobs)),
-            time_scale=self.params.time_scale,
-            seed=self.params.variant,
-            fleet_share=FLEET_SHARES[self.params.variant % len(FLEET_SHARES)],
-            stop=self.stop,
-            on_cost=self._report_cost,
-        )
-        repaired = {
-            v: kept
-            for v, seq in routes.items()
-            if (kept := feasible_subsequence(self.problem, v, seq))
-        }
-        planned = {j for seq in repaired.values() for j in seq}
-        leftovers = [j for j in jobs if j not in planned]
-        if leftovers:
-            seconds = min(self.params.time_limit * LEFTOVER_SHARE, self.remaining() / 3)
-            repaired = insert_leftovers(
-                self.problem,
-                repaired,
-                leftovers,
-                vehicles,
-                seconds=seconds,
-                time_scale=self.params.time_scale,
-            )
+        budget = self.params.time_limit * second_search_share(len(jobs))
+        ends = time.perf_counter() + budget
+        if start is None and len(jobs) > FIRST_PLAN_JOBS:
+            first = self._pyvrp(vehicles, jobs, budget * FIRST_PLAN_SHARE, None)
+            start = self.complete(first, vehicles, jobs)
+        if start is not None:
+            self._report_plan(start, jobs, "first plan")
+        routes = self._pyvrp(vehicles, jobs, ends - time.perf_counter(), start)
+        repaired = self.complete(routes, vehicles, jobs)
+        if start is not None and _unserved(self.problem, start, jobs) < _unserved(
+            self.problem, repaired, jobs
+        ):
+            repaired = {v: list(seq) for v, seq in start.items()}
+        self._report_plan(repaired, jobs, "second search")
         served = sum(len(seq) for seq in repaired.values())
-        if self.progress is not None:
-            self.progress(
-                Progress(
-                    objective=self._last_cost,
-                    elapsed=time.perf_counter() - self.started,
-                    solutions=self.solutions,
-                    vehicles=len(repaired),
-                    unassigned=len(jobs) - served,
-                    phase="second search",
-                )
-            )
         if served == len(jobs):
             result = self.run(
                 sorted(repaired), jobs, self.remaining(), repaired, "polish"
@@ -196,18 +218,71 @@ class _Search:
         # Some jobs are left (or the restricted fleet failed): OR-Tools starts
         # from the repaired routes and inserts the rest with every vehicle.
         result = self.run(vehicles, jobs, self.remaining(), repaired, "construct")
-        planned = {j for seq in repaired.values() for j in seq}
-        dropped = tuple(j for j in jobs if j not in planned)
-        start = SearchResult(
-            {v: tuple(s) for v, s in repaired.items()}, {}, dropped, 2**62, 0
+        return _at_least(self.problem, result, repaired, jobs)
+
+    def _pyvrp(
+        self,
+        vehicles: Sequence[int],
+        jobs: Sequence[int],
+        budget: float,
+        initial: Mapping[int, Sequence[int]] | None,
+    ) -> dict[int, tuple[int, ...]]:
+        return pyvrp_backend.search(
+            self.problem,
+            vehicles=vehicles,
+            jobs=jobs,
+            budget=max(0.05, budget),
+            time_scale=self.params.time_scale,
+            seed=self.params.variant,
+            fleet_share=FLEET_SHARES[self.params.variant % len(FLEET_SHARES)],
+            stop=self.stop,
+            on_cost=self._report_cost,
+            initial=initial,
         )
-        if result is None or _dropped_key(self.problem, result) > _dropped_key(
-            self.problem, start
-        ):
-            # OR-Tools ran out of time (or rejected the routes): keep them.
-            log.info("kept the repaired second-search plan")
-            return start
-        return result
+
+    def _report_plan(
+        self, routes: Mapping[int, Sequence[int]], jobs: Sequence[int], phase: str
+    ) -> None:
+        """Report a complete, checked plan (routes the model accepts)."""
+        if self.progress is None:
+            return
+        served = sum(len(seq) for seq in routes.values())
+        self.progress(
+            Progress(
+                objective=self._last_cost,
+                elapsed=time.perf_counter() - self.started,
+                solutions=self.solutions,
+                vehicles=sum(1 for seq in routes.values() if seq),
+                unassigned=len(jobs) - served,
+                phase=phase,
+            )
+        )
+
+    def complete(
+        self,
+        routes: Mapping[int, Sequence[int]],
+        vehicles: Sequence[int],
+        jobs: Sequence[int],
+    ) -> dict[int, list[int]]:
+        """Routes cut back to what the model accepts, then left-overs inserted."""
+        repaired = {
+            v: kept
+            for v, seq in routes.items()
+            if (kept := self.judge.feasible_subsequence(v, seq))
+        }
+        planned = {j for seq in repaired.values() for j in seq}
+        leftovers = [j for j in jobs if j not in planned]
+        if not leftovers:
+            return repaired
+        seconds = min(self.params.time_limit * LEFTOVER_SHARE, self.remaining() / 3)
+        return insert_leftovers(
+            self.problem,
+            repaired,
+            leftovers,
+            vehicles,
+            seconds=seconds,
+            judge=self.judge,
+        )
 
     def _report_cost(self, cost: float) -> None:
         """Throttled progress from the second search (its best cost)."""
@@ -302,10 +377,16 @@ def solve(
         for j in range(len(problem.jobs))
         if j not in locked_jobs and j not in impossible
     ]
-    initial = {
-        v: feasible_subsequence(problem, v, [j for j in fleet.current if j in jobs])
-        for v, fleet in enumerate(problem.vehicles)
-        if v in vehicles and fleet.current
+    job_set = set(jobs)
+    # The current plan as the board times it: what the answer must not undercut.
+    current = {
+        v: seq
+        for v in vehicles
+        if (
+            seq := feasible_subsequence(
+                problem, v, [j for j in problem.vehicles[v].current if j in job_set]
+            )
+        )
     }
     # In a portfolio, worker 0 spends its whole budget on one search (good
     # distances) while the others also try to eliminate routes.
@@ -314,24 +395,32 @@ def solve(
         and params.route_elimination
         and (params.workers == 1 or params.variant > 0)
     )
+    initial = search.complete(current, vehicles, jobs) if current else None
     result = None
     if params.second_search and pyvrp_backend.supports(problem, vehicles, jobs):
-        result = search.second_search(vehicles, jobs)
+        result = search.second_search(vehicles, jobs, initial)
     if result is None:
         budget = search.remaining() * (FIRST_PHASE_SHARE if eliminate else 1.0)
-        result = search.run(vehicles, jobs, budget, initial or None, "construct")
+        result = search.run(vehicles, jobs, budget, initial, "construct")
+        if initial:
+            result = _at_least(problem, result, initial, jobs)
         if result is not None and eliminate:
             result = search.eliminate_routes(result, vehicles, jobs)
+    if current:
+        result = _at_least(problem, result, current, jobs)
     sequences: dict[int, Sequence[int]] = {
         v: problem.vehicles[v].current for v in locked
     }
-    departures: dict[int, float] = {}
-    dropped: Sequence[int] = jobs
+    dropped: list[int] = list(jobs)
     if result is not None:
-        sequences.update(result.sequences)
-        departures = _departures_to_keep(problem, result)
-        dropped = result.dropped
-    unassigned = [*impossible.values(), *explain_dropped(problem, dropped, sequences)]
+        board = _board_feasible(problem, result.sequences)
+        sequences.update(board)
+        served = {j for seq in board.values() for j in seq}
+        dropped = [j for j in jobs if j not in served]
+    unassigned = [
+        *impossible.values(),
+        *explain_dropped(problem, dropped, sequences, seconds=search.reserve),
+    ]
     cancelled = search.stop() and search.remaining() > 0
     status = Status.CANCELLED if cancelled else Status.SOLVED
     if result is None:
@@ -339,7 +428,6 @@ def solve(
     return make_solution(
         problem,
         sequences,
-        departures=departures,
         unassigned=unassigned,
         status=status,
         objective=float(result.objective) if result else float("inf"),
@@ -348,21 +436,46 @@ def solve(
     )
 
 
-def _departures_to_keep(
-    problem: RoutingProblem, result: SearchResult
-) -> dict[int, float]:
-    """The search's departure times, where they matter (duration limits, hourly cost).
+def _at_least(
+    problem: RoutingProblem,
+    result: SearchResult | None,
+    start: Mapping[int, Sequence[int]],
+    jobs: Sequence[int],
+) -> SearchResult:
+    """The search result, unless it leaves more orders out than ``start`` does.
 
-    Elsewhere the scheduler's own rule (leave so as not to wait at the first
-    stop) gives the same stop times and is what the route board shows.
+    A search that ran out of time (or could not read its warm start) may
+    return a worse plan than the one it started from; the start then wins.
     """
-    keep = {}
-    for v, departure in result.departures.items():
-        spec = problem.vehicles[v].spec
-        if (
-            spec.max_duration is not None
-            or spec.cost_per_hour
-            or problem.objective.balance
-        ):
-            keep[v] = departure
-    return keep
+    planned = {j for seq in start.values() for j in seq}
+    dropped = tuple(j for j in jobs if j not in planned)
+    if result is not None and problem.unserved_key(
+        result.dropped
+    ) <= problem.unserved_key(dropped):
+        return result
+    log.info("kept the warm start: the search served fewer orders")
+    return SearchResult(
+        {v: tuple(seq) for v, seq in start.items() if seq}, {}, dropped, 2**62, 0
+    )
+
+
+def _board_feasible(
+    problem: RoutingProblem, sequences: Mapping[int, Sequence[int]]
+) -> dict[int, list[int]]:
+    """Each route as the route board's scheduler accepts it.
+
+    Routes come from a model that is at least as strict as the scheduler, so
+    this only cuts a stop in corner cases (a search that chose a later
+    departure than the board's rule to meet a duration limit); it guarantees
+    that no answer shows a rule violation on the board.
+    """
+    out = {}
+    for v, seq in sequences.items():
+        sched = time_route(problem, v, seq, None)
+        kept = list(seq) if sched.feasible else feasible_subsequence(problem, v, seq)
+        if len(kept) < len(seq):
+            log.warning(
+                "vehicle %d: %d stops cut by the scheduler", v, len(seq) - len(kept)
+            )
+        out[v] = kept
+    return out

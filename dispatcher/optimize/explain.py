@@ -159,7 +159,11 @@ def _insertable(
 
 
 def explain_dropped(
-    problem: RoutingProblem, dropped: Iterable[int], routes: Mapping[int, Sequence[int]]
+    problem: RoutingProblem,
+    dropped: Iterable[int],
+    routes: Mapping[int, Sequence[int]],
+    *,
+    seconds: float = FIX_SECONDS,
 ) -> list[Unassigned]:
     """Reasons and fixes for jobs the search left out.
 
@@ -172,8 +176,8 @@ def explain_dropped(
     routes
         The plan found: vehicle → job sequence.
 
-    Fixes are searched for at most ``FIX_SECONDS``; later jobs get the
-    reason and the generic fix only.
+    Fixes are searched for at most ``seconds``; later jobs get the reason
+    and the generic fix only.
 
     Returns
     -------
@@ -181,7 +185,7 @@ def explain_dropped(
         One explanation per dropped job.
     """
     out = []
-    deadline = time.perf_counter() + FIX_SECONDS
+    deadline = time.perf_counter() + seconds
     for j in dropped:
         job = problem.jobs[j]
         vehicles = compatible_vehicles(problem, job)

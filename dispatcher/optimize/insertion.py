@@ -4,8 +4,8 @@ After the second search's routes are repaired, some orders may be left out
 (PyVRP saw a restricted problem, or ran short of time). OR-Tools' local search
 inserts them only slowly on large days, so the engine first places them here:
 most important first, each at its cheapest feasible position, within a small
-time budget. Feasibility uses OR-Tools' conservative timing (driving
-stretched for breaks, one solver unit of rounding per leg), so that OR-Tools
+time budget. Feasibility uses OR-Tools' conservative timing (the break
+model of ``breaks.py``, one solver unit of rounding per leg), so that OR-Tools
 accepts the routes as its warm start; the product's rules then hold too.
 """
 
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from dispatcher.model import Priority
-from dispatcher.optimize.ortools_backend import break_allowance
+from dispatcher.optimize.breaks import break_models
 from dispatcher.scheduling import schedule_route
 from dispatcher.travel import TravelMatrix
 
@@ -33,17 +33,18 @@ NEW_ROUTE_KM = 1e6
 """Detour charged for opening an idle vehicle: existing routes are tried first."""
 
 
-class _Judge:
-    """Times routes like OR-Tools' model: stretched driving, no explicit breaks."""
+class Judge:
+    """Times routes like OR-Tools' model: its break model, its rounding."""
 
     def __init__(self, problem: RoutingProblem, time_scale: int) -> None:
         self.problem = problem
         durations = np.asarray(problem.matrix.duration_min, dtype=float)
-        longest = float(durations.max(initial=0.0))
+        models = break_models(problem)
+        self._caps = [m.drive_cap for m in models]
         matrices: dict[float, TravelMatrix] = {}
         self._specs: dict[int, tuple[Any, TravelMatrix]] = {}
         for v, fleet in enumerate(problem.vehicles):
-            factor = break_allowance(fleet.spec.break_rule, longest)
+            factor = models[v].stretch
             if factor not in matrices:
                 # One solver unit per leg covers OR-Tools' rounding up.
                 stretched = durations * (1.0 + factor) + 1.0 / time_scale
@@ -60,7 +61,35 @@ class _Judge:
         stops = [self.problem.jobs[j].stop for j in jobs]
         start = self.problem.vehicles[vehicle].replan_start
         sched = schedule_route(spec, stops, matrix, start_time=start)
-        return sched.km if sched.feasible else None
+        if not sched.feasible:
+            return None
+        cap = self._caps[vehicle]
+        if cap is not None and sched.driving_min > cap:
+            return None
+        return sched.km
+
+    def feasible_subsequence(self, vehicle: int, jobs: Sequence[int]) -> list[int]:
+        """A greedy subsequence of ``jobs`` that the model accepts."""
+        kept: list[int] = []
+        for j in jobs:
+            if self.km(vehicle, [*kept, j]) is not None:
+                kept.append(j)
+        return kept
+
+
+def _positions(problem: RoutingProblem, seq: Sequence[int], job: int) -> range:
+    """Where ``job`` may go in ``seq`` without moving a stop locked in place."""
+    pinned = [
+        i
+        for i, k in enumerate(seq)
+        if (lock := problem.jobs[k].lock) is not None and lock.position is not None
+    ]
+    first = pinned[-1] + 1 if pinned else 0
+    lock = problem.jobs[job].lock
+    if lock is not None and lock.position is not None:
+        at = lock.position
+        return range(at, at + 1) if first <= at <= len(seq) else range(0)
+    return range(first, len(seq) + 1)
 
 
 def insert_leftovers(
@@ -70,7 +99,7 @@ def insert_leftovers(
     vehicles: Sequence[int],
     *,
     seconds: float,
-    time_scale: int,
+    judge: Judge,
 ) -> dict[int, list[int]]:
     """Routes with as many left-over jobs inserted as fit, most important first.
 
@@ -88,8 +117,8 @@ def insert_leftovers(
         Vehicles that may take them (idle ones included).
     seconds
         Time budget; jobs not reached stay left over.
-    time_scale
-        OR-Tools' time units per minute (its rounding is allowed for).
+    judge
+        Feasibility as OR-Tools' model sees it.
 
     Returns
     -------
@@ -97,7 +126,6 @@ def insert_leftovers(
         The routes, every one still feasible.
     """
     deadline = time.perf_counter() + seconds
-    judge = _Judge(problem, time_scale)
     out = {v: list(seq) for v, seq in routes.items()}
     base = {v: judge.km(v, seq) or 0.0 for v, seq in out.items()}
     # Optional orders are a cost trade-off: OR-Tools' objective decides them.
@@ -107,11 +135,14 @@ def insert_leftovers(
             break
         skills = problem.jobs[j].stop.skills
         best: tuple[float, int, int] | None = None
+        lock = problem.jobs[j].lock
         for v in vehicles:
-            if not skills <= problem.vehicles[v].spec.skills:
+            if not skills <= problem.vehicles[v].spec.skills or (
+                lock is not None and lock.vehicle != v
+            ):
                 continue
             seq = out.get(v, [])
-            for pos in range(len(seq) + 1):
+            for pos in _positions(problem, seq, j):
                 km = judge.km(v, [*seq[:pos], j, *seq[pos:]])
                 if km is None:
                     continue

@@ -12,7 +12,10 @@ Modelling choices (and why):
 * Travel plus service times are rounded *up* to solver units, window starts
   up and window ends down, so a plan feasible in the model is feasible with
   exact float times (the checker verifies that).
-* Driver breaks are covered by stretching driving times (``break_allowance``).
+* Driver breaks follow ``breaks.py``: a route drives at most the break
+  rule's ``after_driving`` minutes (a "drive" dimension), so the scheduler
+  plans no break and re-times it to the same minute; only a vehicle whose
+  current route drives longer has its driving stretched to cover breaks.
 * Every job sits in a disjunction with its tiered drop penalty
   (``weights.py``), so the search always has a plan, and a must-order is only
   dropped when the search cannot find a place for it.
@@ -28,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from dispatcher.optimize.breaks import break_models
 from dispatcher.optimize.params import Progress
 from dispatcher.optimize.weights import (
     COST_SCALE,
@@ -40,7 +44,7 @@ from dispatcher.optimize.weights import (
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    from dispatcher.model import BreakRule, TimeWindow
+    from dispatcher.model import TimeWindow
     from dispatcher.optimize.params import ProgressSink, SolveParams
     from dispatcher.optimize.problem import RoutingProblem
     from dispatcher.optimize.stop import StopCriterion
@@ -86,22 +90,6 @@ def _merged_spans(windows: Sequence[TimeWindow], scale: int) -> list[tuple[int, 
     return spans
 
 
-def break_allowance(rule: BreakRule | None, longest_leg: float) -> float:
-    """Extra driving time per minute driven that surely covers the breaks.
-
-    The rule takes a break before any leg that would push the driving since
-    the last break past ``after_driving`` (A). So the k-th break comes only
-    after more than k·(A - L) minutes of driving, L the longest leg, and also
-    k·A < 2·(driving so far). Stretching every leg by D / max(A - L, A / 2)
-    therefore makes every arrival at least as late as with real breaks: plans
-    stay feasible with breaks without OR-Tools' break intervals, which made
-    its first-solution heuristics fail even on tiny instances.
-    """
-    if rule is None:
-        return 0.0
-    return rule.duration / max(rule.after_driving - longest_leg, rule.after_driving / 2)
-
-
 class _Model:
     """A routing model over some vehicles and jobs of a problem."""
 
@@ -118,6 +106,7 @@ class _Model:
         self.vehicles, self.jobs = list(vehicles), list(jobs)
         self.scale = params.time_scale
         self.weights = compute_weights(problem, self.scale)
+        self.breaks = break_models(problem)
         places, starts, ends = self._places()
         self.places = places
         self.manager = pywrapcp.RoutingIndexManager(
@@ -195,14 +184,13 @@ class _Model:
         problem, routing, scale = self.problem, self.routing, self.scale
         travel = self._place_matrix(problem.matrix.duration_min)
         service = self._service()[:, None]
-        longest = float(travel.max(initial=0.0))
         horizon = math.floor(
             round(max(v.spec.shift.end for v in problem.vehicles) * scale, 6)
         )
         by_factor: dict[float, int] = {}
         callbacks = []
         for v in self.vehicles:
-            factor = break_allowance(problem.vehicles[v].spec.break_rule, longest)
+            factor = self.breaks[v].stretch
             if factor not in by_factor:
                 transit = _ceil_units(service + travel * (1.0 + factor), scale)
                 by_factor[factor] = self._register_matrix(transit)
@@ -225,6 +213,7 @@ class _Model:
             hourly = hour_rate(problem, v) * COST_SCALE / 60.0 / scale
             if hourly > 0:
                 self.time.SetSpanCostCoefficientForVehicle(max(1, round(hourly)), k)
+        self._add_driving(travel)
         if problem.objective.balance > 0:
             coefficient = problem.objective.balance * COST_SCALE / 60.0 / scale
             self.time.SetGlobalSpanCostCoefficient(max(1, round(coefficient)))
@@ -237,6 +226,24 @@ class _Model:
             cumul.SetRange(spans[0][0], spans[-1][1])
             for (_, gap_start), (gap_end, _) in itertools.pairwise(spans):
                 cumul.RemoveInterval(gap_start + 1, gap_end - 1)
+
+    def _add_driving(self, travel: np.ndarray) -> None:
+        """Cap the driving of routes whose break model says so (see breaks.py)."""
+        caps = [self.breaks[v].drive_cap for v in self.vehicles]
+        if all(cap is None for cap in caps):
+            return
+        units = _ceil_units(travel, self.scale)
+        unlimited = int(units.sum())
+        self.routing.AddDimensionWithVehicleCapacity(
+            self._register_matrix(units),
+            0,
+            [
+                unlimited if cap is None else math.floor(round(cap * self.scale, 6))
+                for cap in caps
+            ],
+            True,
+            "drive",
+        )
 
     def _add_capacities(self) -> None:
         problem = self.problem

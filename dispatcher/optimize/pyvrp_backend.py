@@ -5,11 +5,13 @@ search in the same time, and builds a first plan for 1,000 orders in seconds
 where OR-Tools' first-solution heuristics stall. It cannot express every rule
 of the product, so it gets a *restricted* version of the problem: one window
 per order (the one overlapping the shifts most), skills as travel times so
-long that an incompatible vehicle can never arrive in time, driving stretched
-by the break allowance. Rules it does not know at all (stop limits) are
-repaired afterwards by the engine, which also re-times every route with the
-product's scheduler and hands the routes to OR-Tools as a warm start: OR-Tools
-re-checks them against the full model and keeps improving.
+long that an incompatible vehicle can never arrive in time, breaks as in
+``breaks.py`` (driving stretched, or the driving cap expressed as a distance
+limit where minutes per km are bounded), stop limits as a fourth load
+dimension. What it still gets wrong is repaired afterwards by the engine,
+which also re-times every route with the product's scheduler and hands the
+routes to OR-Tools as a warm start: OR-Tools re-checks them against the full
+model and keeps improving.
 
 This is the only module importing pyvrp, lazily: without the package the
 engine uses OR-Tools alone. Numbers are integers: distances in 1/``DIST_UNITS``
@@ -26,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from dispatcher.optimize.ortools_backend import break_allowance
+from dispatcher.optimize.breaks import break_models
 from dispatcher.optimize.weights import (
     COST_SCALE,
     compute_weights,
@@ -36,7 +38,7 @@ from dispatcher.optimize.weights import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     from dispatcher.model import TimeWindow
     from dispatcher.optimize.problem import RoutingProblem
@@ -60,17 +62,18 @@ def available() -> bool:
 def supports(
     problem: RoutingProblem, vehicles: Sequence[int], jobs: Sequence[int]
 ) -> bool:
-    """True if PyVRP should build the first routes for these jobs and vehicles.
+    """True if PyVRP should build or improve the routes for these jobs and vehicles.
 
-    Not when re-optimising an existing plan (the current plan is the warm
-    start then, and stability matters) or when balancing work.
+    Not when stability matters (a move penalty or cap), when stops are locked
+    to a vehicle, or when balancing work: PyVRP knows none of these. A current
+    plan is PyVRP's starting point.
     """
     if not available() or not jobs or not vehicles:
         return False
     objective = problem.objective
     if objective.balance or objective.move_penalty or objective.max_moves is not None:
         return False
-    return not any(problem.vehicles[v].current for v in vehicles)
+    return all(problem.jobs[j].lock is None for j in jobs)
 
 
 def _units(value: float, scale: int, up: bool) -> int:
@@ -136,8 +139,9 @@ class _Builder:
             clients.append(
                 pyvrp.Client(
                     first + n,
-                    delivery=[0, 0, 0] if stop.pickup else amounts,
-                    pickup=amounts if stop.pickup else [0, 0, 0],
+                    # The fourth dimension counts stops (for max_stops).
+                    delivery=[0, 0, 0, 1] if stop.pickup else [*amounts, 1],
+                    pickup=[*amounts, 0] if stop.pickup else [0, 0, 0, 0],
                     service_duration=_units(stop.service_min, scale, True),
                     tw_early=_units(window.start, scale, True) if window else 0,
                     tw_late=_units(window.end, scale, False) if window else FORBIDDEN,
@@ -146,6 +150,8 @@ class _Builder:
                 )
             )
         per_km = COST_SCALE / DIST_UNITS
+        models = break_models(problem)
+        minutes_per_km = self._minutes_per_km()
         per_hour = COST_SCALE / 60.0 / scale
         profiles: dict[tuple[float, frozenset[str]], int] = {}
         vehicle_types = []
@@ -153,7 +159,13 @@ class _Builder:
             v = members[0]
             fleet = problem.vehicles[v]
             spec = fleet.spec
-            factor = break_allowance(spec.break_rule, self._longest())
+            factor = models[v].stretch
+            max_km = spec.max_distance_km
+            cap = models[v].drive_cap
+            if cap is not None and minutes_per_km is not None:
+                # Driving time is at most km x the steepest minutes per km.
+                cap_km = cap / minutes_per_km
+                max_km = cap_km if max_km is None else min(max_km, cap_km)
             profile = profiles.setdefault((factor, spec.skills), len(profiles))
             end = (
                 self.nowhere
@@ -163,7 +175,10 @@ class _Builder:
             vehicle_types.append(
                 pyvrp.VehicleType(
                     num_available=len(members),
-                    capacity=[_units(x, 1000, False) for x in spec.capacity.as_tuple()],
+                    capacity=[
+                        *(_units(x, 1000, False) for x in spec.capacity.as_tuple()),
+                        len(self.jobs) if spec.max_stops is None else spec.max_stops,
+                    ],
                     start_depot=self.depot_index[spec.start_node],
                     end_depot=end,
                     fixed_cost=round(fixed_money(problem, v) * COST_SCALE)
@@ -171,7 +186,7 @@ class _Builder:
                     tw_early=_units(fleet.earliest_departure, scale, True),
                     tw_late=_units(spec.shift.end, scale, False),
                     shift_duration=_limit(spec.max_duration, scale),
-                    max_distance=_limit(spec.max_distance_km, DIST_UNITS),
+                    max_distance=_limit(max_km, DIST_UNITS),
                     unit_distance_cost=round(km_rate(problem, v) * per_km),
                     unit_duration_cost=round(hour_rate(problem, v) * per_hour),
                     profile=profile,
@@ -189,12 +204,14 @@ class _Builder:
         out[:, places < 0] = 0.0
         return out
 
-    def _longest(self) -> float:
-        if not hasattr(self, "_longest_leg"):
-            self._longest_leg = float(
-                self._place_matrix(self.problem.matrix.duration_min).max(initial=0.0)
-            )
-        return self._longest_leg
+    def _minutes_per_km(self) -> float | None:
+        """The most minutes any leg takes per km (None if a leg has no km)."""
+        km = self._place_matrix(self.problem.matrix.distance_km)
+        minutes = self._place_matrix(self.problem.matrix.duration_min)
+        moving = minutes > 0
+        if np.any(km[moving] <= 0):
+            return None
+        return float((minutes[moving] / km[moving]).max(initial=0.0)) or None
 
     def _matrices(
         self, profiles: dict[tuple[float, frozenset[str]], int]
@@ -222,6 +239,21 @@ class _Builder:
             durations.append(dur)
         return distances, durations
 
+    def solution(self, data: Any, routes: Mapping[int, Sequence[int]]) -> Any:
+        """A PyVRP solution of ``data`` with the given routes (a warm start)."""
+        import pyvrp
+
+        client = {j: n for n, j in enumerate(self.jobs)}
+        type_of = {v: t for t, members in enumerate(self.types) for v in members}
+        return pyvrp.Solution(
+            data,
+            [
+                pyvrp.Route(data, [client[j] for j in seq if j in client], type_of[v])
+                for v, seq in routes.items()
+                if seq and v in type_of
+            ],
+        )
+
     def routes(self, solution: Any) -> dict[int, tuple[int, ...]]:
         """Problem vehicle → job indices of a PyVRP solution."""
         free = [list(members) for members in self.types]
@@ -247,6 +279,7 @@ def search(
     fleet_share: float = 0.3,
     stop: StopCriterion | None = None,
     on_cost: Callable[[float], None] | None = None,
+    initial: Mapping[int, Sequence[int]] | None = None,
 ) -> dict[int, tuple[int, ...]]:
     """Routes for (some of) the jobs; they may break rules PyVRP does not know
     (or, short of time, ones it does), so the caller must repair them.
@@ -256,6 +289,7 @@ def search(
     (more share: fewer vehicles more often, but longer routes). Otherwise jobs
     are optional with their drop penalties as prizes, and the routes may leave
     some out: the engine repairs them and OR-Tools inserts the rest.
+    ``initial`` (vehicle → jobs) is where the search starts, if given.
     """
     import pyvrp
     from pyvrp.stop import MaxRuntime
@@ -267,7 +301,9 @@ def search(
         (problem.vehicles[v].spec, problem.vehicles[v].start_time) for v in vehicles
     }
     single_type = len(kinds) == 1
-    fleet_first = problem.objective.minimize_vehicles and single_type
+    fleet_first = (
+        problem.objective.minimize_vehicles and single_type and initial is None
+    )
     builder = _Builder(problem, vehicles, jobs, time_scale, required=fleet_first)
     data = builder.data()
     if fleet_first:
@@ -281,7 +317,10 @@ def search(
                 return builder.routes(result.best)
         budget *= 1 - fleet_share
     criterion = _criterion(MaxRuntime(budget), stop, on_cost)
-    result = pyvrp.solve(data, criterion, seed=seed, display=False)
+    start = builder.solution(data, initial) if initial else None
+    result = pyvrp.solve(
+        data, criterion, seed=seed, display=False, initial_solution=start
+    )
     # Even an infeasible best (a large instance short of time) is a useful
     # start: the engine cuts every route back to what keeps the rules.
     return builder.routes(result.best)

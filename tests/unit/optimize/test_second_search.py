@@ -11,6 +11,7 @@ from dispatcher.model import BreakRule
 from dispatcher.optimize import pyvrp_backend
 from dispatcher.optimize.checker import check
 from dispatcher.optimize.engine import solve
+from dispatcher.optimize.problem import Lock
 from dispatcher.optimize.solomon import read_solomon
 from dispatcher.optimize.solution import make_solution
 from tests.unit.optimize.builders import FAST, job, on_line, problem, vehicle
@@ -21,17 +22,21 @@ DATA = Path(__file__).parents[2] / "data" / "solomon"
 
 
 @pytest.mark.parametrize(
-    ("fleet", "options", "expected"),
+    ("fleet", "options", "lock", "expected"),
     [
-        ([vehicle(1)], {}, True),
-        ([vehicle(1, current=(0,))], {}, False),
-        ([vehicle(1)], {"balance": 10.0}, False),
-        ([vehicle(1)], {"move_penalty": 5.0}, False),
+        ([vehicle(1)], {}, None, True),
+        ([vehicle(1, current=(0,))], {}, None, True),
+        ([vehicle(1, current=(0,))], {}, Lock(0), False),
+        ([vehicle(1)], {"balance": 10.0}, None, False),
+        ([vehicle(1)], {"move_penalty": 5.0}, None, False),
+        ([vehicle(1)], {"max_moves": 3}, None, False),
     ],
 )
-def test_second_search_is_skipped_when_re_optimising(fleet, options, expected) -> None:  # type: ignore[no-untyped-def]
-    """A current plan (warm start, stability) or balancing keeps PyVRP out."""
-    p = problem(on_line(0, 5), [job(1)], fleet, **options)
+def test_second_search_is_skipped_for_rules_it_cannot_express(  # type: ignore[no-untyped-def]
+    fleet, options, lock, expected
+) -> None:
+    """Stability, locks or balancing keep PyVRP out; a plain current plan does not."""
+    p = problem(on_line(0, 5), [job(1, lock=lock)], fleet, **options)
     assert pyvrp_backend.supports(p, range(len(fleet)), range(1)) is expected
 
 
