@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from dispatcher.change_log import record_change
 from dispatcher.changes import PlanChanges
+from dispatcher.conflicts import stale_plan
 from dispatcher.day_view import RouteLine
 from dispatcher.dispatch_diff import (
     SHIFT_THRESHOLD_MIN,
@@ -41,6 +42,7 @@ from dispatcher.dispatch_diff import (
 )
 from dispatcher.errors import StalePlan, ValidationError
 from dispatcher.model import Change, ChangeAction, OrderStatus, RouteStatus
+from dispatcher.permissions import Action, check
 from dispatcher.ports import NEW_ID
 from dispatcher.timing import DEFAULT_PROVIDER, DayContext
 
@@ -254,11 +256,34 @@ def dispatch(
     ------
     StalePlan
         If the plan is no longer at ``expected_version``; nothing is written.
+        The message and ``theirs`` tell what the others changed.
+    PermissionDenied
+        If the signed-in user may not dispatch; nothing is written.
     ValidationError
         If there is nothing to dispatch, or a chosen vehicle does not exist or
         has no stops and holds none; nothing is written.
     """
+    try:
+        return _dispatch_once(
+            uow_factory, day, expected_version, vehicle_ids, provider=provider
+        )
+    except StalePlan as exc:
+        if exc.theirs:
+            raise
+        raise stale_plan(uow_factory, day, expected_version, str(exc)) from exc
+
+
+def _dispatch_once(
+    uow_factory: UnitOfWorkFactory,
+    day: dt.date,
+    expected_version: int,
+    vehicle_ids: Sequence[VehicleId] | None = None,
+    *,
+    provider: TravelMatrixProvider | None = None,
+) -> DispatchResult:
+    """``dispatch`` in one unit of work."""
     with uow_factory() as uow:
+        check(uow, Action.DISPATCH, what=f"on {day:%Y-%m-%d}")
         plan = uow.plans.get(day)
         if plan.version != expected_version:
             raise _stale(day)

@@ -1,7 +1,11 @@
 """Plan edits as use cases: move, lock, restore; one version-checked transaction each.
 
-Each service opens one unit of work, checks that the stored plan is still at the
-version the caller edited (else ``StalePlan`` and nothing is written), applies a
+Each service opens one unit of work, checks that the signed-in user's role
+allows the edit (else ``PermissionDenied``: see ``dispatcher.permissions``;
+putting unplanned orders on routes is ``ASSIGN``, saving an optimizer result
+``OPTIMIZE``, anything else ``EDIT_PLAN``) and that the stored plan is still at
+the version the caller edited (else ``StalePlan`` naming what the others
+changed in ``theirs``, and nothing is written), applies a
 pure rule of ``dispatcher.planning``, saves the plan, moves the status of
 orders that went on or off the plan (new <-> planned), appends change rows (one
 per changed route, one per order whose status changed) and commits.
@@ -23,8 +27,10 @@ from typing import TYPE_CHECKING
 from dispatcher import planning
 from dispatcher.change_log import record_change
 from dispatcher.changes import PlanChanges
+from dispatcher.conflicts import stale_plan
 from dispatcher.errors import NotFound, StalePlan, ValidationError
 from dispatcher.model import OPEN_ORDER_STATUSES, ChangeAction
+from dispatcher.permissions import Action, acting_user, require
 from dispatcher.planning import ABSENT, Names, RouteState
 
 if TYPE_CHECKING:
@@ -90,6 +96,29 @@ def _stale(day: dt.date) -> StalePlan:
     )
 
 
+def _only_assigns(plan: Plan, edited: Plan, vehicles: Iterable[VehicleId]) -> bool:
+    """True if the edit only puts unplanned orders on routes or takes some off.
+
+    The other stops keep their order and every lock stays as it was: what
+    staff may do (``Action.ASSIGN``); anything else re-plans (``EDIT_PLAN``).
+    """
+    planned = plan.assigned_order_ids()
+    for vid in vehicles:
+        old = planning.route_state(plan, vid)
+        new = planning.route_state(edited, vid)
+        added = set(new.order_ids) - set(old.order_ids)
+        removed = set(old.order_ids) - set(new.order_ids)
+        if (
+            added & planned
+            or (old.exists and new.exists and old.locked != new.locked)
+            or [o for o in old.order_ids if o not in removed]
+            != [o for o in new.order_ids if o not in added]
+            or old.locked_orders - removed != new.locked_orders
+        ):
+            return False
+    return True
+
+
 def _read_orders(
     uow: UnitOfWork, day: dt.date, order_ids: Iterable[OrderId]
 ) -> dict[OrderId, Order]:
@@ -123,14 +152,48 @@ def _edit(
     expected_version: int,
     rule: Callable[[Plan, Names], Plan],
     *,
+    action: Action | None = None,
     named: Sequence[OrderId] = (),
     check: Callable[[Mapping[OrderId, Order], Names], None] | None = None,
     statuses: Mapping[OrderId, OrderStatus] | None = None,
+) -> PlanEdit:
+    """``_edit_once``; a lost race is told with the other users' changes."""
+    try:
+        return _edit_once(
+            uow_factory,
+            day,
+            expected_version,
+            rule,
+            action=action,
+            named=named,
+            check=check,
+            statuses=statuses,
+        )
+    except StalePlan as exc:
+        if exc.theirs:
+            raise
+        raise stale_plan(uow_factory, day, expected_version, str(exc)) from exc
+
+
+def _edit_once(
+    uow_factory: UnitOfWorkFactory,
+    day: dt.date,
+    expected_version: int,
+    rule: Callable[[Plan, Names], Plan],
+    *,
+    action: Action | None,
+    named: Sequence[OrderId],
+    check: Callable[[Mapping[OrderId, Order], Names], None] | None,
+    statuses: Mapping[OrderId, OrderStatus] | None,
 ) -> PlanEdit:
     """Apply ``rule`` to the stored plan of ``day`` in one unit of work.
 
     Parameters
     ----------
+    action
+        What the signed-in user must be allowed to do; None tells ``ASSIGN``
+        (only unplanned orders put on routes, or orders taken off) from
+        ``EDIT_PLAN`` by what the rule changed.
     named
         Orders the rule works on; read first, so messages can name them.
     check
@@ -140,6 +203,7 @@ def _edit(
         by default they follow ``planning.planned_status``.
     """
     with uow_factory() as uow:
+        user = acting_user(uow)
         plan = uow.plans.get(day)
         if plan.version != expected_version:
             raise _stale(day)
@@ -149,6 +213,15 @@ def _edit(
             check(orders, names)
         edited = rule(plan, names)
         vehicles = planning.changed_vehicles(plan, edited)
+        if action is None:
+            only_assigns = _only_assigns(plan, edited, vehicles)
+            action = Action.ASSIGN if only_assigns else Action.EDIT_PLAN
+        require(
+            user,
+            action,
+            dispatched=plan.dispatched_version is not None,
+            what=f"on {day:%Y-%m-%d}",
+        )
         if not vehicles:
             return PlanEdit(plan, PlanChanges(day, plan.version))
         before = planning.route_states(plan, vehicles)
@@ -221,7 +294,11 @@ def _record_routes(
     before: Mapping[VehicleId, RouteState],
     after: Mapping[VehicleId, RouteState],
 ) -> None:
-    """One change row per changed route: its orders and locks before and after."""
+    """One change row per changed route: its orders and locks before and after.
+
+    Each side names the plan version it belongs to, so conflicts can tell
+    which rows came after a version, and the log replays to the routes.
+    """
     for vid in sorted(before):
         old, new = before[vid], after[vid]
         route = new_plan.route_of_vehicle(vid) or old_plan.route_of_vehicle(vid)
@@ -237,8 +314,16 @@ def _record_routes(
             "route",
             route.id,
             action,
-            before={"vehicle_id": vid, **old.summary()} if old.exists else None,
-            after={"vehicle_id": vid, **new.summary()} if new.exists else None,
+            before=(
+                {"vehicle_id": vid, "plan_version": old_plan.version, **old.summary()}
+                if old.exists
+                else None
+            ),
+            after=(
+                {"vehicle_id": vid, "plan_version": new_plan.version, **new.summary()}
+                if new.exists
+                else None
+            ),
             plan_date=day,
         )
 
@@ -425,6 +510,7 @@ def replace_routes(
         day,
         expected_version,
         lambda plan, names: planning.replace_routes(plan, sequences, names=names),
+        action=Action.OPTIMIZE,
         named=listed,
         check=_open_orders_of(day, listed, *sequences),
     )

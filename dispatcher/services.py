@@ -3,6 +3,8 @@
 Services are plain functions taking a ``UnitOfWorkFactory`` first. They validate
 before they write, write in one transaction, append a ``Change`` row for every
 mutation (the audit trail and the change feed), and return domain values.
+Each checks first that the signed-in user's role allows it
+(``dispatcher.permissions``), so a refused call writes nothing.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from dispatcher.change_log import record_change
-from dispatcher.errors import ValidationError
+from dispatcher.conflicts import order_conflict
+from dispatcher.errors import ConcurrencyConflict, ValidationError
 from dispatcher.model import ChangeAction, Role, User, UserId
+from dispatcher.permissions import Action, acting_user, check
 from dispatcher.ports import NEW_ID
 from dispatcher.validation import validate_order
 
@@ -33,8 +37,11 @@ def create_orders(
     ValidationError
         Naming the 1-based position (``row``) and field of the first bad order;
         nothing is stored then.
+    PermissionDenied
+        If the signed-in user may not edit orders.
     """
     with uow_factory() as uow:
+        check(uow, Action.EDIT_ORDER)
         customers = {
             c.id: c for c in uow.customers.list({o.customer_id for o in orders})
         }
@@ -72,30 +79,58 @@ def update_order(uow_factory: UnitOfWorkFactory, order: Order) -> Order:
     ValidationError
         If the edited order breaks a rule; nothing is saved.
     ConcurrencyConflict
-        If someone else saved the order since it was read.
+        If someone else saved the order since it was read; names who changed
+        what (``theirs`` holds their change rows).
+    PermissionDenied
+        If the signed-in user may not edit orders.
     """
-    with uow_factory() as uow:
-        before = uow.orders.get(order.id)
-        validate_order(order, uow.customers.get(order.customer_id))
-        saved = uow.orders.update(order)
-        record_change(
-            uow,
-            "order",
-            order.id,
-            ChangeAction.UPDATE,
-            before=before,
-            after=saved,
-            plan_date=saved.date,
-        )
-        uow.commit()
+    try:
+        with uow_factory() as uow:
+            check(uow, Action.EDIT_ORDER)
+            before = uow.orders.get(order.id)
+            validate_order(order, uow.customers.get(order.customer_id))
+            saved = uow.orders.update(order)
+            record_change(
+                uow,
+                "order",
+                order.id,
+                ChangeAction.UPDATE,
+                before=before,
+                after=saved,
+                plan_date=saved.date,
+            )
+            uow.commit()
+    except ConcurrencyConflict as exc:
+        if exc.theirs:
+            raise
+        raise order_conflict(uow_factory, order.id, order.version, str(exc)) from exc
     return saved
 
 
+def signed_in_user(uow_factory: UnitOfWorkFactory) -> User:
+    """Who acts through ``uow_factory``, with the role the services will check.
+
+    Raises
+    ------
+    PermissionDenied
+        If the login is not (or no longer) a user of the database.
+    """
+    with uow_factory() as uow:
+        return acting_user(uow)
+
+
 def ensure_user(uow_factory: UnitOfWorkFactory, login: str, role: Role) -> User:
-    """The user with ``login``, created with ``role`` if unknown."""
+    """The user with ``login``, created with ``role`` if unknown.
+
+    Raises
+    ------
+    PermissionDenied
+        If the login is unknown and the signed-in user may not manage users.
+    """
     with uow_factory() as uow:
         user = uow.users.by_login(login)
         if user is None:
+            check(uow, Action.MANAGE_USERS)
             user = uow.users.add(User(UserId(NEW_ID), login, login, role))
             record_change(uow, "user", user.id, ChangeAction.CREATE, after=user)
             uow.commit()
@@ -126,8 +161,11 @@ def move_customer(
     ------
     NotFound
         If the customer does not exist (any more).
+    PermissionDenied
+        If the signed-in user may not move customers.
     """
     with uow_factory() as uow:
+        check(uow, Action.MOVE_CUSTOMER)
         before = uow.customers.get(customer_id)
         saved = uow.customers.update(dataclasses.replace(before, location=location))
         record_change(

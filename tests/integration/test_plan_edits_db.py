@@ -166,6 +166,7 @@ def test_a_move_writes_route_and_status_change_rows(day: dict[str, Any]) -> None
         (order_row,) = uow.changes.for_entity("order", str(orders[3]))
     assert route_row.after == {
         "vehicle_id": vans[1],
+        "plan_version": 2,
         "order_ids": [orders[3]],
         "locked": False,
         "locked_order_ids": [],

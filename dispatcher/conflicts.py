@@ -1,0 +1,101 @@
+"""Conflicts that say what the other user did.
+
+When an edit loses a race, the service that refused it asks here for the
+change-log rows committed to the same thing since the version the caller read,
+and raises a conflict naming them ("anna changed the route of Van 2 at 10:42
+(2 stops added); reload to see it"), with the rows in ``theirs``.
+
+Every plan save moves the plan version on by one, and route and dispatch rows
+carry the plan version they produced (``plan_version`` of ``after``, or of
+``before`` plus one for a deleted route). Every save of an order writes one
+order row.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from dispatcher.audit import conflict_message, describe, names_for
+from dispatcher.errors import ConcurrencyConflict, DispatcherError, StalePlan
+from dispatcher.model import ChangeQuery
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Callable
+
+    from dispatcher.model import Change, OrderId
+    from dispatcher.ports import UnitOfWorkFactory
+
+PLAN_ENTITIES = frozenset({"route", "dispatch"})
+"""Rows that describe a saved plan version."""
+
+SEARCHED = 500
+"""Newest rows looked at for the other user's changes."""
+
+
+def plan_version_of(change: Change) -> int | None:
+    """The plan version a route or dispatch row produced, if it says."""
+    if change.after is not None:
+        version = change.after.get("plan_version")
+    elif change.before is not None:
+        before = change.before.get("plan_version")
+        version = before + 1 if isinstance(before, int) else None
+    else:
+        version = None
+    return version if isinstance(version, int) else None
+
+
+def _explained(
+    uow_factory: UnitOfWorkFactory,
+    query: ChangeQuery,
+    newer: Callable[[Change], bool],
+    refusal: str,
+) -> tuple[tuple[Change, ...], str]:
+    """The rows ``newer`` picks among those ``query`` finds (oldest first), and
+    ``refusal`` told with them."""
+    try:
+        with uow_factory() as uow:
+            theirs = [c for c in uow.changes.search(query) if newer(c)][::-1]
+            names = names_for(uow, theirs)
+    except DispatcherError:
+        return (), refusal  # the conflict stands even if its story cannot be read
+    entries = [describe(c, names) for c in theirs]
+    return tuple(theirs), conflict_message(entries, refusal)
+
+
+def stale_plan(
+    uow_factory: UnitOfWorkFactory, day: dt.date, read_version: int, refusal: str
+) -> StalePlan:
+    """``refusal`` as a ``StalePlan`` naming the saves after ``read_version``."""
+
+    def newer(change: Change) -> bool:
+        version = plan_version_of(change)
+        return change.entity in PLAN_ENTITIES and (version or 0) > read_version
+
+    theirs, message = _explained(
+        uow_factory, ChangeQuery(plan_date=day, limit=SEARCHED), newer, refusal
+    )
+    return StalePlan(message, theirs=theirs)
+
+
+def order_conflict(
+    uow_factory: UnitOfWorkFactory,
+    order_id: OrderId,
+    read_version: int,
+    refusal: str,
+) -> ConcurrencyConflict:
+    """``refusal`` as a conflict naming the order's saves after ``read_version``.
+
+    Every save of an order moves its version on by one and writes one order
+    row, so the newest (stored version - read version) rows are theirs.
+    """
+    try:
+        with uow_factory() as uow:
+            missed = uow.orders.get(order_id).version - read_version
+    except DispatcherError:
+        missed = 0
+    if missed <= 0:
+        return ConcurrencyConflict(refusal)
+    query = ChangeQuery(entity="order", entity_id=str(order_id), limit=missed)
+    theirs, message = _explained(uow_factory, query, lambda c: True, refusal)
+    return ConcurrencyConflict(message, theirs=theirs)
