@@ -174,13 +174,12 @@ def start_live_feed(database: Database) -> LiveFeed | None:
     except StorageError as exc:
         log.warning("live updates are off: %s", exc)
         return None
-    live = LiveFeed(
+    # The window starts it once it shows a day.
+    return LiveFeed(
         feed,
         presence=PresenceBoard(feed.engine, database.actor),
         last_changes=functools.partial(last_route_changes, feed.engine),
     )
-    live.start()
-    return live
 
 
 def signed_in_role(database: Database) -> Role:

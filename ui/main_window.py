@@ -674,6 +674,7 @@ class MainWindow(QMainWindow):
         self._update_placeholder()
         if self.live is not None:
             self.live.set_plan_date(view.date)
+            self.live.start()  # once: presence then names a date from the start
         self.sig_day_loaded.emit(view)
 
     def _on_document_plan_changed(self, changes: PlanChanges) -> None:
