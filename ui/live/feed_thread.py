@@ -151,6 +151,11 @@ class LiveFeed(QObject):
         self.connected = True
 
     @property
+    def source(self) -> ChangeSource:
+        """The change feed this object runs."""
+        return self._source
+
+    @property
     def running(self) -> bool:
         """True while the background thread runs."""
         return self._thread is not None and self._thread.is_alive()
