@@ -186,7 +186,8 @@ def _stops(items: Sequence[object], verb: str) -> str:
     return f"{len(items)} stop{'s' if len(items) != 1 else ''} {verb}"
 
 
-def _summary(change: Change) -> str:
+def _summary(change: Change, lines: Sequence[str]) -> str:
+    """A short account; one changed field is told whole."""
     before, after = change.before or {}, change.after or {}
     if change.entity == "route":
         old, new = before.get("order_ids", []), after.get("order_ids", [])
@@ -205,6 +206,8 @@ def _summary(change: Change) -> str:
         count = len(sent) if isinstance(sent, list) else 0
         return f"{count} route{'s' if count != 1 else ''} sent"
     if change.action is ChangeAction.UPDATE:
+        if len(lines) == 1:
+            return lines[0]
         changed = [
             LABELS.get(k, k.replace("_", " "))
             for k in {*before, *after} - HIDDEN_FIELDS
@@ -218,7 +221,7 @@ def describe(change: Change, names: Names | None = None) -> AuditEntry:
     """One change row in words."""
     names = names or Names()
     lines = () if change.entity == "dispatch" else field_lines(change, names)
-    return AuditEntry(change, _subject(change, names), _summary(change), lines)
+    return AuditEntry(change, _subject(change, names), _summary(change, lines), lines)
 
 
 def names_for(uow: UnitOfWork, changes: Sequence[Change]) -> Names:
