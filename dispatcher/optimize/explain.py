@@ -204,8 +204,10 @@ def explain_dropped(
             )
             continue
         fix = "fits with one more vehicle"
-        if job.stop.windows and time.perf_counter() < deadline:
+        if job.stop.windows:
             for step in WINDOW_STEPS:
+                if time.perf_counter() > deadline:
+                    break
                 widened = [
                     (_widened(job.stop, step, 0), "opens", "earlier"),
                     (_widened(job.stop, 0, step), "closes", "later"),
