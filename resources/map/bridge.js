@@ -42,10 +42,20 @@
   // ---- small helpers ---------------------------------------------------
   const safeColor = (c, fallback) => (COLOR.test(String(c)) ? c : fallback);
 
+  // How long the latest pushes took here: parsing and applying them, and
+  // until the frame after the one that painted them (for benchmarks).
+  const timings = [];
+  let received = 0;
+
   function painted(seq) {
+    const applied = performance.now();
     // Two frames: the first runs before layout/paint, the second after it.
     requestAnimationFrame(() =>
-      requestAnimationFrame(() => bridge && bridge.painted(String(seq))),
+      requestAnimationFrame(() => {
+        timings.push({ seq, apply: applied - received, paint: performance.now() - applied });
+        if (timings.length > 50) timings.shift();
+        if (bridge) bridge.painted(String(seq));
+      }),
     );
   }
 
@@ -170,6 +180,24 @@
   }
 
   // ---- orders ------------------------------------------------------------
+  // Leaflet places markers with translate3d(), which makes every marker a
+  // compositing layer of its own; with software rendering a 2,000-stop day
+  // then spends most of each frame compositing them. Stops sit with left/top
+  // instead: they are painted with the rest of the marker pane, and an edit
+  // repaints only what it touched.
+  const StopMarker = L.Marker.extend({
+    _setPos(pos) {
+      const icon = this._icon;
+      if (icon) {
+        icon._leaflet_pos = pos; // what L.DomUtil.getPosition reads (dragging)
+        icon.style.left = pos.x + "px";
+        icon.style.top = pos.y + "px";
+      }
+      this._zIndex = pos.y + this.options.zIndexOffset;
+      this._resetZIndex();
+    },
+  });
+
   function orderIcon(o) {
     const classes = ["stop"];
     if (o.vehicle === null) classes.push("unassigned");
@@ -220,7 +248,7 @@
       if (old.tip !== o.tip) found.marker.setTooltipContent(o.tip);
       return;
     }
-    const marker = L.marker([o.lat, o.lon], {
+    const marker = new StopMarker([o.lat, o.lon], {
       icon: orderIcon(o),
       pane: "stops",
       keyboard: false,
@@ -255,6 +283,10 @@
       return div;
     },
     update(data) {
+      // Most edits change no legend row: leave its DOM alone then.
+      const key = JSON.stringify(data);
+      if (key === this._key) return;
+      this._key = key;
       const div = this._div;
       div.replaceChildren();
       const title = L.DomUtil.create("div", "legend-title", div);
@@ -483,6 +515,9 @@
       };
     },
     focusRoute,
+    timings() {
+      return timings.slice();
+    },
     marker(id) {
       const found = orders.get(id);
       return found ? found.marker : null;
@@ -498,7 +533,10 @@
 
   // ---- the channel -----------------------------------------------------------
   function connect(signal, handler) {
-    signal.connect((json) => handler(JSON.parse(json)));
+    signal.connect((json) => {
+      received = performance.now();
+      handler(JSON.parse(json));
+    });
   }
 
   new QWebChannel(qt.webChannelTransport, (channel) => {

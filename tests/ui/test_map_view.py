@@ -283,6 +283,25 @@ def test_edit_pushes_only_the_changed_route_and_its_orders(
     qtbot.waitUntil(lambda: order_state(qtbot, map_view, 10)["text"] == "2")
 
 
+def test_edit_leaves_out_stops_the_page_already_shows_as_they_are(
+    qtbot: QtBot, map_view: MapView, factory: Any
+) -> None:
+    """Appending order 14 to Van 1 sends 14 only: stops 8 and 9 keep number and ETA."""
+    show_day(qtbot, map_view, load_day(factory, b.DAY))
+    move_order(factory, UNASSIGNED, VAN_1)
+    after_day = load_day(factory, b.DAY)
+    changes = PlanChanges(
+        b.DAY, after_day.plan_version, frozenset({VAN_1}), frozenset({UNASSIGNED})
+    )
+    with qtbot.waitSignal(map_view.bridge.sig_changes_pushed, timeout=1_000) as sent:
+        map_view.apply_changes(after_day, changes)
+    payload = json.loads(sent.args[0])
+    assert [r["vehicle"] for r in payload["routes"]] == [VAN_1]
+    assert [(o["id"], o["seq"]) for o in payload["orders"]] == [(UNASSIGNED, 3)]
+    qtbot.waitUntil(lambda: order_state(qtbot, map_view, UNASSIGNED)["text"] == "3")
+    assert order_state(qtbot, map_view, 9)["text"] == "2"
+
+
 def test_reload_pushes_the_whole_day(
     qtbot: QtBot, map_view: MapView, factory: Any
 ) -> None:

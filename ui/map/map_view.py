@@ -32,6 +32,7 @@ from PySide6.QtWidgets import QMenu, QMessageBox, QToolBar, QVBoxLayout, QWidget
 from dispatcher.travel import haversine_km
 from ui.map.bridge import MapBridge
 from ui.map.features import (
+    Feature,
     Fleet,
     changed_state,
     day_state,
@@ -200,6 +201,9 @@ class MapView(QWidget):
         self._fit_pending = True
         self._seq = 0
         self._menu: QMenu | None = None
+        # What the page holds, by feature key, so an edit sends only features
+        # that differ (stops before a drop point keep their number and ETA).
+        self._sent: dict[tuple[str, int], Feature] = {}
 
         self._web = QWebEngineView(self)
         self._web.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
@@ -290,6 +294,10 @@ class MapView(QWidget):
         payload = changed_state(
             old, view, changes.vehicles, changes.orders, self._fleet
         )
+        payload["routes"] = self._unsent("vehicle", payload["routes"])
+        payload["orders"] = self._unsent("id", payload["orders"])
+        for oid in payload["removedOrders"]:
+            self._sent.pop(("id", oid), None)
         self._emit(self._bridge.sig_changes_pushed, payload)
 
     def fit_all(self) -> None:
@@ -355,9 +363,17 @@ class MapView(QWidget):
         payload["seq"] = self._seq
         signal.emit(json.dumps(payload, separators=(",", ":")))
 
+    def _unsent(self, key: str, features: list[Feature]) -> list[Feature]:
+        """The features the page does not hold yet as they are; remembers them."""
+        fresh = [f for f in features if self._sent.get((key, f[key])) != f]
+        self._sent.update(((key, f[key]), f) for f in fresh)
+        return fresh
+
     def _push_state(self) -> None:
         assert self._view is not None
         payload = day_state(self._view, self._fleet)
+        self._sent = {("vehicle", r["vehicle"]): r for r in payload["routes"]}
+        self._sent.update((("id", o["id"]), o) for o in payload["orders"])
         payload["fit"] = self._fit_pending
         self._fit_pending = False
         self._emit(self._bridge.sig_state_pushed, payload)
