@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import time
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -16,11 +18,13 @@ from tests.ui.route_board_data import board_day, board_factory, ids, move, van
 from ui.models.order_mime import ORDER_IDS_MIME, decode_order_ids, encode_order_ids
 from ui.models.order_table_model import OrderTableModel
 from ui.models.roles import IdRole, LineRole
+from ui.models.route_board_lanes import LastChange
 from ui.models.route_board_model import (
     CardRole,
     ColorRole,
     EtaRole,
     LaneRole,
+    LastChangeRole,
     LoadRole,
     LockedRole,
     RouteBoardModel,
@@ -28,9 +32,12 @@ from ui.models.route_board_model import (
     ViolationsRole,
     WindowsRole,
 )
+from ui.models.route_board_text import last_change_text
 from ui.models.route_colors import UNASSIGNED_COLOR, vehicle_colors
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from dispatcher.day_view import DayView
 
 MOVE = Qt.DropAction.MoveAction
@@ -465,3 +472,84 @@ def assert_matches_a_fresh_model(model: RouteBoardModel, view: DayView) -> None:
             index = model.card_index(c.order_id)
             assert index.row() == row
             assert index.data(CardRole) == c
+
+
+AT_10_42 = dt.datetime(2026, 11, 24, 10, 42, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def paris(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Local time is Paris time (UTC+1 in November) for the test."""
+    monkeypatch.setenv("TZ", "Europe/Paris")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_last_changes_touch_only_their_lanes(
+    qtbot, qtmodeltester, view: DayView, model: RouteBoardModel
+) -> None:
+    """Who changed Van 1 lands on its lane only; the same news again is silent."""
+    qtmodeltester.check(model, force_py=True)  # keeps checking while it changes
+    van1, van2 = van(view, "Van 1"), van(view, "Van 2")
+    recorder = Recorder(model)
+    # The first change gives every head its "changed by" row: all of them refresh.
+    with qtbot.waitSignal(
+        model.sig_lanes_refreshed, check_params_cb=lambda rows: rows is None
+    ):
+        model.set_last_changes({van1: ("anna", AT_10_42)})
+    assert recorder.structural() == []
+    assert recorder.changed_lanes() == {1}
+    lane1 = model.lane_index(van1)
+    assert lane1.data(LastChangeRole) == LastChange("anna", AT_10_42)
+    assert model.lane(1).last_change == LastChange("anna", AT_10_42)
+    assert model.lane_index(van2).data(LastChangeRole) is None
+    assert model.lane_index(None).data(LastChangeRole) is None
+    assert "Last changed by anna" in lane1.data(Qt.ItemDataRole.ToolTipRole)
+    assert model.has_last_changes()
+
+    with qtbot.assertNotEmitted(model.sig_lanes_refreshed):
+        model.set_last_changes({van1: ("anna", AT_10_42)})
+    later = AT_10_42 + dt.timedelta(minutes=5)
+    with qtbot.waitSignal(
+        model.sig_lanes_refreshed,
+        check_params_cb=lambda rows: rows == frozenset({2}),
+    ):
+        model.set_last_changes({van1: ("anna", AT_10_42), van2: ("bob", later)})
+    assert model.lane_index(van2).data(LastChangeRole) == LastChange("bob", later)
+
+
+def test_last_changes_survive_an_edit_and_a_reload(
+    factory: Any, view: DayView, model: RouteBoardModel
+) -> None:
+    """Lanes re-read after a move or a new day view keep who changed them."""
+    van1 = van(view, "Van 1")
+    model.set_last_changes({van1: ("anna", AT_10_42)})
+    edited, changes = move(factory, view, ["ORD-1"], "Van 2", 1)
+    model.refresh(edited, changes)
+    assert model.lane(1).cards != ()
+    assert model.lane_index(van1).data(LastChangeRole).actor == "anna"
+    model.set_day(edited)
+    assert model.lane_index(van1).data(LastChangeRole).actor == "anna"
+    model.set_last_changes({})
+    assert model.lane_index(van1).data(LastChangeRole) is None
+    assert not model.has_last_changes()
+
+
+def test_a_naive_time_is_taken_as_utc(view: DayView, model: RouteBoardModel) -> None:
+    """A datetime without a zone means UTC, as the change log stores it."""
+    van1 = van(view, "Van 1")
+    model.set_last_changes({van1: ("anna", AT_10_42.replace(tzinfo=None))})
+    assert model.lane_index(van1).data(LastChangeRole).at == AT_10_42
+
+
+@pytest.mark.usefixtures("paris")
+def test_last_change_text_shows_local_time() -> None:
+    """10:42 UTC reads 11:42 in Paris; another day adds the date."""
+    change = LastChange("anna", AT_10_42)
+    assert last_change_text(change, dt.date(2026, 11, 24)) == "changed by anna 11:42"
+    assert (
+        last_change_text(change, dt.date(2026, 11, 25))
+        == "changed by anna 24 Nov 11:42"
+    )

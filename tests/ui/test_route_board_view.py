@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -26,6 +27,8 @@ from ui.views import lane_view
 from ui.views.route_board import COMPACT_LANE_WIDTH, LANE_WIDTH, RouteBoard
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from PySide6.QtWidgets import QAbstractItemView
 
     from dispatcher.day_view import DayView
@@ -524,3 +527,35 @@ def fresh_model(day: DayView) -> RouteBoardModel:
     fresh = RouteBoardModel()
     fresh.set_day(day)
     return fresh
+
+
+def test_lane_heads_say_who_changed_the_route(
+    board: RouteBoard, view: DayView, tmp_path: Path
+) -> None:
+    """A "changed by" row appears on every head; only Van 1's has words in it."""
+    van1, van2 = board.lane_widgets()[1].header, board.lane_widgets()[2].header
+    before = van1.height()
+    board.model.set_last_changes(
+        {van(view, "Van 1"): ("anna", dt.datetime(2026, 11, 24, 9, 42, tzinfo=dt.UTC))}
+    )
+    QApplication.processEvents()
+    line = van1.fontMetrics().height()
+    assert van1.height() == van2.height() == before + line + 4
+    assert board.lane_widgets()[0].header.height() == van1.height()
+    png = tmp_path / "lane-heads.png"
+    assert board.grab().save(str(png))
+
+    def ink_in_last_row(header: Any) -> int:
+        """Pixels darker than the background in the head's bottom text row."""
+        image = header.grab().toImage()
+        rows = range(header.height() - 8 - line, header.height() - 8)
+        return sum(
+            1
+            for y in rows
+            for x in range(10, header.width() - 10)
+            if image.pixelColor(x, y).lightness() < 200
+        )
+
+    assert ink_in_last_row(van1) > 30
+    assert ink_in_last_row(van2) == 0
+    assert "Last changed by anna" in van1.toolTip()

@@ -20,6 +20,7 @@ from ui.models.badges import PRIORITY_RANK
 from ui.models.route_colors import UNASSIGNED_COLOR, vehicle_colors
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Callable, Iterable
 
     from dispatcher.day_view import DayView, OrderLine, RouteLine
@@ -87,6 +88,14 @@ class UnitFill:
 
 
 @dataclass(frozen=True, slots=True)
+class LastChange:
+    """Who last changed a route, and when (a timezone-aware UTC datetime)."""
+
+    actor: str
+    at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Lane:
     """A column of the board: a vehicle with its route, or the Unassigned pile."""
 
@@ -96,6 +105,8 @@ class Lane:
     route: RouteLine | None = None
     demand: Load = Load()
     """Total demand of the cards of a lane without a route (Unassigned)."""
+    last_change: LastChange | None = None
+    """Who last changed the route and when, if the board was told."""
 
     @property
     def vehicle_id(self) -> VehicleId | None:

@@ -19,6 +19,8 @@ selections elsewhere survive an edit.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Final
 
 from PySide6.QtCore import (
@@ -35,6 +37,7 @@ from ui.models.order_mime import ORDER_IDS_MIME, decode_order_ids, encode_order_
 from ui.models.roles import IdRole, LineRole
 from ui.models.route_board_lanes import (
     Lane,
+    LastChange,
     build_lanes,
     lane_vehicles,
     line_lookup,
@@ -45,7 +48,7 @@ from ui.models.route_board_lanes import (
 from ui.models.route_board_text import card_tooltip, lane_tooltip
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     from dispatcher.changes import PlanChanges
     from dispatcher.day_view import DayView
@@ -82,6 +85,9 @@ LockedRole: Final = _USER + 27
 
 SequenceRole: Final = _USER + 28
 """1-based position of a stop on its route (None when unassigned)."""
+
+LastChangeRole: Final = _USER + 29
+"""Who last changed a lane's route and when (a ``LastChange``), or None."""
 
 _LANE: Final = 0
 """``internalId`` of lane indexes; card indexes carry their lane row + 1."""
@@ -124,6 +130,7 @@ class RouteBoardModel(QAbstractItemModel):
         self._view: DayView | None = None
         self._where: dict[OrderId, tuple[int, int]] = {}
         self._lane_rows: dict[VehicleId | None, int] = {}
+        self._last_changes: dict[VehicleId, LastChange] = {}
 
     # -- our API -----------------------------------------------------------------
 
@@ -132,7 +139,7 @@ class RouteBoardModel(QAbstractItemModel):
         self.sig_lanes_about_to_refresh.emit()
         self.beginResetModel()
         self._view = view
-        self._lanes = build_lanes(view)
+        self._lanes = tuple(self._with_last_change(lane) for lane in build_lanes(view))
         self._reindex()
         self.endResetModel()
         self.sig_lanes_refreshed.emit(None)
@@ -173,9 +180,47 @@ class RouteBoardModel(QAbstractItemModel):
             new = vehicle_lane(
                 vehicle, routes.get(vehicle.id), line_of, colors[vehicle.id]
             )
-            self._sync_lane(row, new, None)
+            self._sync_lane(row, self._with_last_change(new), None)
             refreshed.add(row)
         self.sig_lanes_refreshed.emit(frozenset(refreshed))
+
+    def set_last_changes(
+        self, last: Mapping[VehicleId, tuple[str, dt.datetime]]
+    ) -> None:
+        """Show who last changed each route and when.
+
+        Parameters
+        ----------
+        last
+            Vehicle id -> (actor, when) for the day shown, ``when`` in UTC (a
+            naive datetime is taken as UTC). It replaces what the board knew:
+            a vehicle left out shows no change. Only the lanes whose entry
+            differs are announced (``dataChanged`` on the lane index and
+            ``sig_lanes_refreshed``).
+        """
+        had_changes = self.has_last_changes()
+        self._last_changes = {
+            vid: LastChange(
+                actor, at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
+            )
+            for vid, (actor, at) in last.items()
+        }
+        rows = set()
+        for row, lane in enumerate(self._lanes):
+            new = self._with_last_change(lane)
+            if new is not lane:
+                self._set_lane(row, new)
+                index = self.createIndex(row, 0, _LANE)
+                self.dataChanged.emit(index, index, [LastChangeRole])
+                rows.add(row)
+        if rows:
+            # Lane heads grow a row for it when the first change arrives.
+            every = had_changes != self.has_last_changes()
+            self.sig_lanes_refreshed.emit(None if every else frozenset(rows))
+
+    def has_last_changes(self) -> bool:
+        """True if any lane shows who last changed its route."""
+        return any(lane.last_change is not None for lane in self._lanes)
 
     def day(self) -> DayView | None:
         """The day shown."""
@@ -279,63 +324,13 @@ class RouteBoardModel(QAbstractItemModel):
             return None
         lane = self._lanes[lane_row]
         if index.internalId() == _LANE:
-            return self._lane_data(lane, role)
+            lane_value = _LANE_ROLES.get(int(role))
+            return None if lane_value is None else lane_value(lane)
         cards = lane.cards
-        if not 0 <= index.row() < len(cards):
+        card_value = _CARD_ROLES.get(int(role))
+        if card_value is None or not 0 <= index.row() < len(cards):
             return None
-        return self._card_data(cards[index.row()], lane, role)
-
-    def _lane_data(self, lane: Lane, role: int) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole:
-            return lane.title
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return lane_tooltip(lane)
-        if role == LaneRole:
-            return lane
-        if role == IdRole:
-            return lane.vehicle_id
-        if role == LineRole:
-            return lane.route
-        if role == ColorRole:
-            return lane.color
-        if role == LoadRole:
-            return lane.load
-        if role == ViolationsRole:
-            return lane.violations
-        if role == LockedRole:
-            return lane.locked
-        return None
-
-    def _card_data(self, card: Card, lane: Lane, role: int) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole:
-            eta = card.eta
-            prefix = f"{format_minutes(eta)} " if eta is not None else ""
-            return prefix + card.line.customer.name
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return card_tooltip(card, lane)
-        if role == CardRole:
-            return card
-        if role == LaneRole:
-            return lane
-        if role == IdRole:
-            return card.order_id
-        if role == LineRole:
-            return card.line
-        if role == ColorRole:
-            return lane.color
-        if role == EtaRole:
-            return card.eta
-        if role == WindowsRole:
-            return card.windows
-        if role == LoadRole:
-            return card.line.order.demand
-        if role == ViolationsRole:
-            return card.violations
-        if role == LockedRole:
-            return card.locked
-        if role == SequenceRole:
-            return card.sequence
-        return None
+        return card_value(cards[index.row()], lane)
 
     # -- Qt overrides: drag and drop --------------------------------------------------
 
@@ -515,7 +510,68 @@ class RouteBoardModel(QAbstractItemModel):
             self.dataChanged.emit(parent, parent)
         return changed
 
+    def _with_last_change(self, lane: Lane) -> Lane:
+        """``lane`` with the last change the board knows of (itself if the same)."""
+        vid = lane.vehicle_id
+        change = self._last_changes.get(vid) if vid is not None else None
+        if change == lane.last_change:
+            return lane
+        return dataclasses.replace(lane, last_change=change)
+
     def _set_lane(self, lane_row: int, lane: Lane) -> None:
         lanes = list(self._lanes)
         lanes[lane_row] = lane
         self._lanes = tuple(lanes)
+
+
+def _card_title(card: Card) -> str:
+    """A card's text: its ETA (when planned) and the customer."""
+    eta = card.eta
+    prefix = f"{format_minutes(eta)} " if eta is not None else ""
+    return prefix + card.line.customer.name
+
+
+def _of_card(get: Callable[[Card], Any]) -> Callable[[Card, Lane], Any]:
+    return lambda card, _lane: get(card)
+
+
+def _of_lane(get: Callable[[Lane], Any]) -> Callable[[Card, Lane], Any]:
+    return lambda _card, lane: get(lane)
+
+
+def _itself(value: Any) -> Any:
+    return value
+
+
+_ROLE = Qt.ItemDataRole
+
+_LANE_ROLES: Final[dict[int, Callable[[Lane], Any]]] = {
+    int(_ROLE.DisplayRole): attrgetter("title"),
+    int(_ROLE.ToolTipRole): lane_tooltip,
+    LaneRole: _itself,
+    IdRole: attrgetter("vehicle_id"),
+    LineRole: attrgetter("route"),
+    ColorRole: attrgetter("color"),
+    LoadRole: attrgetter("load"),
+    ViolationsRole: attrgetter("violations"),
+    LockedRole: attrgetter("locked"),
+    LastChangeRole: attrgetter("last_change"),
+}
+"""What a lane index answers for each role."""
+
+_CARD_ROLES: Final[dict[int, Callable[[Card, Lane], Any]]] = {
+    int(_ROLE.DisplayRole): _of_card(_card_title),
+    int(_ROLE.ToolTipRole): card_tooltip,
+    CardRole: _of_card(_itself),
+    LaneRole: _of_lane(_itself),
+    IdRole: _of_card(attrgetter("order_id")),
+    LineRole: _of_card(attrgetter("line")),
+    ColorRole: _of_lane(attrgetter("color")),
+    EtaRole: _of_card(attrgetter("eta")),
+    WindowsRole: _of_card(attrgetter("windows")),
+    LoadRole: _of_card(attrgetter("line.order.demand")),
+    ViolationsRole: _of_card(attrgetter("violations")),
+    LockedRole: _of_card(attrgetter("locked")),
+    SequenceRole: _of_card(attrgetter("sequence")),
+}
+"""What a card index answers for each role (the card and its lane in)."""

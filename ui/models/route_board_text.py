@@ -7,6 +7,7 @@ text taken from data is escaped here.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from typing import TYPE_CHECKING
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from dispatcher.model import Load, TimeWindow
-    from ui.models.route_board_lanes import Card, Lane, UnitFill
+    from ui.models.route_board_lanes import Card, Lane, LastChange, UnitFill
 
 _WHITE, _INK = "#ffffff", "#1f2933"
 
@@ -115,6 +116,19 @@ def duration_text(minutes: float) -> str:
 def fill_text(fill: UnitFill) -> str:
     """``640 / 1,100`` for a capacity bar."""
     return f"{amount_text(fill.amount)} / {amount_text(fill.capacity)}"
+
+
+def last_change_text(change: LastChange, today: dt.date | None = None) -> str:
+    """``changed by anna 10:42`` in local time; the date too if not ``today``.
+
+    ``today`` is the local date (default: now's).
+    """
+    local = change.at.astimezone()
+    today = today if today is not None else dt.datetime.now().astimezone().date()
+    when = f"{local:%H:%M}"
+    if local.date() != today:
+        when = f"{local.day} {local:%b} {when}"
+    return f"changed by {change.actor} {when}"
 
 
 def _esc(value: object) -> str:
@@ -226,4 +240,10 @@ def lane_tooltip(lane: Lane) -> str:
         parts.append(f"<div>{ROUTE_STATUS_DESCRIPTIONS[route.route.status]}</div>")
     if lane.locked:
         parts.append("<div>🔒 Route locked: the optimizer leaves it as it is.</div>")
+    if lane.last_change is not None:
+        local = lane.last_change.at.astimezone()
+        parts.append(
+            f"<div>Last changed by {_esc(lane.last_change.actor)} "
+            f"on {local:%a} {local.day} {local:%b} at {local:%H:%M}</div>"
+        )
     return "".join(parts)

@@ -9,12 +9,16 @@ Comfortable layout (a vehicle lane)::
     m³   ▓▓▓▓░░░░░░░░░░     5.2 / 13
     pal  ▓▓▓▓▓▓▓▓▓▓▓▓▓▓       4 / 4
     99 km · 6:12 h · cost 360       2 late
+    changed by anna 10:42
 
 Bars turn amber from 85 % and red past 100 %; the numbers are always shown, so
 the colour is never the only signal. Compact mode packs the three bars into one
 row. The Unassigned lane gets its own head (count, urgency, total demand).
-The lock button only *asks* for a change: it snaps back to what the plan says
-until the board hears that the route really got (un)locked.
+The last row, who last changed the route and when, is there only once the
+board knows it for some lane (``RouteBoardModel.set_last_changes``), so every
+head keeps the same height. The lock button only *asks* for a change: it snaps
+back to what the plan says until the board hears that the route really got
+(un)locked.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from ui.models.route_board_text import (
     duration_text,
     fill_text,
     lane_tooltip,
+    last_change_text,
     load_text,
     violation_badge,
 )
@@ -92,6 +97,7 @@ class LaneHeader(QWidget):
         self._lane: Lane | None = None
         self._urgent: dict[Priority, int] = {}
         self._compact = compact
+        self._change_row = False
         self.lock_button = QToolButton(self)
         self.lock_button.setObjectName("laneLockButton")
         self.lock_button.setCheckable(True)
@@ -107,9 +113,16 @@ class LaneHeader(QWidget):
         """The lane shown."""
         return self._lane
 
-    def set_lane(self, lane: Lane) -> None:
-        """Show ``lane`` (its numbers, colour and lock state)."""
+    def set_lane(self, lane: Lane, *, change_row: bool = False) -> None:
+        """Show ``lane`` (its numbers, colour and lock state).
+
+        ``change_row`` adds the row saying who last changed the route (empty
+        when the lane has no ``last_change``), for heads that show one.
+        """
         self._lane = lane
+        if change_row != self._change_row:
+            self._change_row = change_row
+            self._update_height()
         if lane.vehicle is None:  # counted once here, not on every paint
             priorities = Counter(card.line.order.priority for card in lane.cards)
             self._urgent = {p: priorities[p] for p in (Priority.MUST, Priority.HIGH)}
@@ -128,7 +141,7 @@ class LaneHeader(QWidget):
     def header_height(self) -> int:
         """Height of the header for the current mode and font."""
         line = self.fontMetrics().height()
-        rows = 4 if self._compact else 6
+        rows = (4 if self._compact else 6) + (1 if self._change_row else 0)
         return _BAND + _PAD_TOP + _PAD_BOTTOM + rows * line + (rows - 1) * _GAP
 
     # -- Qt overrides ---------------------------------------------------------------
@@ -175,6 +188,15 @@ class LaneHeader(QWidget):
                 self._paint_bar(painter, fill, QRect(left, top, right - left, line))
                 top += line + _GAP
             self._paint_totals(painter, lane, QRect(left, top, right - left, line))
+        if self._change_row and lane.last_change is not None:
+            top = self.height() - _PAD_BOTTOM - line
+            text = last_change_text(lane.last_change)
+            painter.setFont(self.font())
+            painter.setPen(QColor(MUTED_COLOR))
+            text = self.fontMetrics().elidedText(
+                text, Qt.TextElideMode.ElideRight, right - left
+            )
+            painter.drawText(QRect(left, top, right - left, line), _LEFT, text)
 
     # -- painting ---------------------------------------------------------------------
 
@@ -237,7 +259,18 @@ class LaneHeader(QWidget):
     def _paint_bar(self, painter: QPainter, fill: UnitFill, rect: QRect) -> None:
         metrics = self.fontMetrics()
         label_w = metrics.horizontalAdvance("pal") + 8
-        value_w = metrics.horizontalAdvance("8,888 / 8,888") + 6
+        no_capacity = fill.capacity <= 0 and not fill.over
+        text = "—" if no_capacity else fill_text(fill)
+        font = QFont(self.font())
+        font.setBold(fill.over)
+        # A bold overload ("5,050 / 1,000") takes what it needs from the bar.
+        value_w = (
+            max(
+                metrics.horizontalAdvance("8,888 / 8,888"),
+                QFontMetrics(font).horizontalAdvance(text),
+            )
+            + 6
+        )
         painter.setFont(self.font())
         painter.setPen(QColor(MUTED_COLOR))
         painter.drawText(
@@ -254,13 +287,9 @@ class LaneHeader(QWidget):
             max(10, value_rect.left() - rect.left() - label_w - 6),
             _BAR_H,
         )
-        no_capacity = fill.capacity <= 0 and not fill.over
         self._draw_bar(painter, bar, fill)
         painter.setPen(QColor(OVER_COLOR if fill.over else INK))
-        font = QFont(self.font())
-        font.setBold(fill.over)
         painter.setFont(font)
-        text = "—" if no_capacity else fill_text(fill)
         painter.drawText(value_rect, Qt.AlignmentFlag.AlignRight | _VCENTER, text)
 
     def _paint_bars_compact(self, painter: QPainter, lane: Lane, rect: QRect) -> None:

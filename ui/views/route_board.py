@@ -105,7 +105,10 @@ class LaneWidget(QFrame):
 
     def refresh_header(self) -> None:
         """Re-read the header's numbers from the model."""
-        self.header.set_lane(self._model.lane(self.view.lane_row()))
+        self.header.set_lane(
+            self._model.lane(self.view.lane_row()),
+            change_row=self._model.has_last_changes(),
+        )
 
     def set_compact(self, compact: bool) -> None:
         """Switch the header and re-lay the cards for the new card height."""
