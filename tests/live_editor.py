@@ -1,9 +1,9 @@
 """Another dispatcher in another process: makes plan edits when told to.
 
-``python -m tests.live_editor URL DAY`` reads lines from stdin, each
+``python -m tests.live_editor URL DAY [LOGIN]`` reads lines from stdin, each
 ``ORDER_ID VEHICLE_ID`` (vehicle ``-`` unassigns), moves that order through
-the plan-edit service as user ``anna``, and answers one line per edit: the
-wall-clock time right after the commit returned (``time.time()``), or
+the plan-edit service as ``LOGIN`` (``anna`` by default), and answers one
+line per edit: the wall-clock time right after the commit returned (``time.time()``), or
 ``error <message>``. The live-sync tests and the latency benchmark drive it.
 """
 
@@ -24,9 +24,11 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 
-def serve(url: str, day: dt.date, lines: Iterator[str]) -> Iterator[str]:
+def serve(
+    url: str, day: dt.date, lines: Iterator[str], actor: str = "anna"
+) -> Iterator[str]:
     """Answer each ``ORDER_ID VEHICLE_ID`` line with the commit time or an error."""
-    database = open_database(url, actor="anna")
+    database = open_database(url, actor=actor)
     try:
         for line in lines:
             order, vehicle = line.split()
@@ -52,9 +54,9 @@ def serve(url: str, day: dt.date, lines: Iterator[str]) -> Iterator[str]:
 class Editor:
     """The editor process, seen from the test: ``move`` returns the commit time."""
 
-    def __init__(self, url: str, day: dt.date) -> None:
+    def __init__(self, url: str, day: dt.date, actor: str = "anna") -> None:
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "tests.live_editor", url, day.isoformat()],
+            [sys.executable, "-m", "tests.live_editor", url, day.isoformat(), actor],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -63,10 +65,18 @@ class Editor:
 
     def move(self, order: int, vehicle: int | None) -> float:
         """Move ``order`` to ``vehicle`` (None: unassign) in the other process."""
+        self.send(order, vehicle)
+        return self.receive()
+
+    def send(self, order: int, vehicle: int | None) -> None:
+        """Ask for a move without waiting for it."""
         assert self._process.stdin is not None
-        assert self._process.stdout is not None
         self._process.stdin.write(f"{order} {'-' if vehicle is None else vehicle}\n")
         self._process.stdin.flush()
+
+    def receive(self) -> float:
+        """The commit time of the move asked for last (waits for it)."""
+        assert self._process.stdout is not None
         answer = self._process.stdout.readline().strip()
         if not answer or answer.startswith("error"):
             raise RuntimeError(f"the editor process failed: {answer or 'no answer'}")
@@ -87,7 +97,9 @@ class Editor:
 def main() -> None:
     """Serve stdin until it closes."""
     url, day = sys.argv[1], dt.date.fromisoformat(sys.argv[2])
-    for answer in serve(url, day, (line for line in sys.stdin if line.strip())):
+    actor = sys.argv[3] if len(sys.argv) > 3 else "anna"
+    lines = (line for line in sys.stdin if line.strip())
+    for answer in serve(url, day, lines, actor):
         print(answer, flush=True)
 
 
