@@ -12,7 +12,10 @@ at 1600×900 and reports the median of
 * ``undo``: undoing that drag, the same way,
 * ``map``: from the bridge's push of that drag's changes to the page's report
   that it painted them (two animation frames after applying them), and
-  ``bytes``, the size of that push (only the changed routes and stops).
+  ``bytes``, the size of that push (only the changed routes and stops),
+* ``js apply`` and ``js paint``: the page's own clock, from receiving a push to
+  having applied it to the layers, and from there to the second animation
+  frame (two frames are at least 33 ms at 60 Hz).
 
 The map is included when QtWebEngine is installed; ``--no-map`` leaves it out.
 Its paint is measured on a separate timer, after the window has settled, so
@@ -26,6 +29,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import statistics
@@ -92,6 +96,22 @@ class MapWatch:
                 raise TimeoutError("the map did not report painting the edit")
             app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 5)
         self.samples.append((self.painted_at - self.pushed_at) * 1000.0)
+
+    def page_timings(self, app: QApplication, last: int) -> tuple[float, float]:
+        """Medians of the page's own ``apply`` and ``paint`` ms of ``last`` pushes."""
+        if self.view is None:
+            return math.nan, math.nan
+        found: list[str] = []
+        self.view.web_view.page().runJavaScript(
+            "JSON.stringify(dispatcherMap.timings())", 0, found.append
+        )
+        while not found:
+            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 5)
+        timings = json.loads(found[0])[-last:]
+        return (
+            statistics.median(t["apply"] for t in timings),
+            statistics.median(t["paint"] for t in timings),
+        )
 
     def wait_ready(self, app: QApplication, timeout: float = 30.0) -> None:
         """Process events until the page has painted the whole day."""
@@ -167,6 +187,7 @@ def bench(
             undos.append(median_ms(undo, 1))
             watch.wait(app)
         assert first != second
+        js_apply, js_paint = watch.page_timings(app, 2 * repeat)
         window.close()
         return {
             "orders": len(view.lines),
@@ -176,6 +197,8 @@ def bench(
             "undo": statistics.median(undos),
             "map": statistics.median(watch.samples) if watch.samples else math.nan,
             "bytes": statistics.median(watch.sizes) if watch.sizes else math.nan,
+            "js apply": js_apply,
+            "js paint": js_paint,
         }
     finally:
         database.dispose()
@@ -193,14 +216,16 @@ def main() -> None:
         folder = args.folder or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
         header = ("orders", "open ms", "filter ms", "drag ms", "undo ms", "map ms")
-        print("{:>7} {:>9} {:>10} {:>8} {:>8} {:>8} {:>9}".format(*header, "push B"))
+        header += ("push B", "js apply", "js paint")
+        print("{:>7} {:>9} {:>10} {:>8} {:>8} {:>8} {:>9} {:>9} {:>9}".format(*header))
         for orders in args.orders:
             vehicles = max(14, orders // 50)
             row = bench(orders, vehicles, folder, args.repeat, not args.no_map)
             print(
                 f"{row['orders']:>7.0f} {row['open']:>9.0f} {row['filter']:>10.1f}"
                 f" {row['drag']:>8.1f} {row['undo']:>8.1f} {row['map']:>8.1f}"
-                f" {row['bytes']:>9,.0f}",
+                f" {row['bytes']:>9,.0f} {row['js apply']:>9.1f}"
+                f" {row['js paint']:>9.1f}",
                 flush=True,
             )
 
