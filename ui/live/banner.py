@@ -56,12 +56,12 @@ class ConnectionBanner(QFrame):
         self.lost = True
         self.setStyleSheet(_LOST_STYLE)
         self._icon.setText("⚠")
-        detail = f" {reason}" if reason else ""
         self._text.setText(
-            "<b>No connection to the database — retrying in the background.</b>"
-            f"{detail} Edits are not saved until the connection is back; "
-            "what you see may be out of date."
+            "<b>No connection to the database</b> — retrying in the background. "
+            "Edits are not saved until the connection is back; what you see may "
+            "be out of date."
         )
+        self.setToolTip(reason)
         self.show()
 
     def show_restored(self) -> None:
@@ -74,5 +74,6 @@ class ConnectionBanner(QFrame):
         self._text.setText(
             "<b>Connected again.</b> The day shows everything saved meanwhile."
         )
+        self.setToolTip("")
         self.show()
         self._hide_timer.start(RESTORED_VISIBLE_MS)

@@ -125,7 +125,9 @@ class ConnectionDialog(QDialog):
             item = QListWidgetItem(url.replace(f"{SCHEME}://", ""), self.recent)
             item.setData(Qt.ItemDataRole.UserRole, url)
             item.setToolTip(url)
-        self.recent.setMaximumHeight(120)
+        self.recent.setMaximumHeight(
+            min(120, 8 + self.recent.sizeHintForRow(0) * max(2, self.recent.count()))
+        )
         self.recent.currentItemChanged.connect(self._on_recent_changed)
         self.recent.itemDoubleClicked.connect(self.accept)
 
@@ -133,6 +135,7 @@ class ConnectionDialog(QDialog):
         self.port = QSpinBox(self)
         self.port.setRange(1, 65535)
         self.port.setValue(DEFAULT_PORT)
+        self.port.setMaximumWidth(110)
         self.database = QLineEdit(self)
         self.database.setPlaceholderText("dispatch")
         self.user = QLineEdit(_login(), self)
@@ -140,17 +143,19 @@ class ConnectionDialog(QDialog):
             field.textChanged.connect(self._update)
         self.port.valueChanged.connect(self._update)
 
+        self.preview = QLabel(self)
+        self.preview.setObjectName("connectionPreview")
+        self.preview.setStyleSheet("color: #52606d;")
+        self.preview.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+        )
         form = QFormLayout()
         form.addRow("&Host:", self.host)
         form.addRow("&Port:", self.port)
         form.addRow("&Database:", self.database)
         form.addRow("&User:", self.user)
+        form.addRow("URL:", self.preview)
 
-        self.preview = QLabel(self)
-        self.preview.setObjectName("connectionPreview")
-        self.preview.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-        )
         note = QLabel(PASSWORD_NOTE, self)
         note.setObjectName("passwordNote")
         note.setWordWrap(True)
@@ -171,7 +176,6 @@ class ConnectionDialog(QDialog):
         else:
             self.recent.hide()
         layout.addLayout(form)
-        layout.addWidget(self.preview)
         layout.addWidget(note)
         layout.addWidget(self.buttons)
         self.resize(460, self.sizeHint().height())
