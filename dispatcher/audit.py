@@ -166,33 +166,42 @@ def field_lines(change: Change, names: Names) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def route_summary(before: Sequence[object], after: Sequence[object]) -> str:
-    """ "2 stops added, 1 removed, reordered" for a route's order ids."""
-    added = [o for o in after if o not in set(before)]
-    removed = [o for o in before if o not in set(after)]
-    kept_before = [o for o in before if o in set(after)]
-    kept_after = [o for o in after if o in set(before)]
-    parts = []
-    if added:
-        parts.append(f"{len(added)} stop{'s' if len(added) != 1 else ''} added")
-    if removed:
-        parts.append(f"{len(removed)} removed" if parts else _stops(removed, "removed"))
-    if kept_before != kept_after:
+NAMED_STOPS = 3
+"""Up to this many added or removed stops are named; more are counted."""
+
+
+def route_summary(
+    before: Sequence[object], after: Sequence[object], names: Names | None = None
+) -> str:
+    """ "ORD-4 added, 2 stops removed, reordered" for a route's order ids."""
+    old, new = set(before), set(after)
+    added = [o for o in after if o not in old]
+    removed = [o for o in before if o not in new]
+    parts = [
+        _stops(items, verb, names)
+        for items, verb in ((added, "added"), (removed, "removed"))
+        if items
+    ]
+    if [o for o in before if o in new] != [o for o in after if o in old]:
         parts.append("reordered")
     return ", ".join(parts)
 
 
-def _stops(items: Sequence[object], verb: str) -> str:
+def _stops(items: Sequence[object], verb: str, names: Names | None) -> str:
+    if names is not None and len(items) <= NAMED_STOPS:
+        return f"{', '.join(names.order(o) for o in items)} {verb}"
     return f"{len(items)} stop{'s' if len(items) != 1 else ''} {verb}"
 
 
-def _summary(change: Change, lines: Sequence[str]) -> str:
+def _summary(change: Change, lines: Sequence[str], names: Names) -> str:
     """A short account; one changed field is told whole."""
     before, after = change.before or {}, change.after or {}
     if change.entity == "route":
         old, new = before.get("order_ids", []), after.get("order_ids", [])
         text = route_summary(
-            old if isinstance(old, list) else [], new if isinstance(new, list) else []
+            old if isinstance(old, list) else [],
+            new if isinstance(new, list) else [],
+            names,
         )
         if before.get("locked") != after.get("locked") and change.before:
             text = ", ".join(
@@ -221,7 +230,9 @@ def describe(change: Change, names: Names | None = None) -> AuditEntry:
     """One change row in words."""
     names = names or Names()
     lines = () if change.entity == "dispatch" else field_lines(change, names)
-    return AuditEntry(change, _subject(change, names), _summary(change, lines), lines)
+    return AuditEntry(
+        change, _subject(change, names), _summary(change, lines, names), lines
+    )
 
 
 def names_for(uow: UnitOfWork, changes: Sequence[Change]) -> Names:

@@ -64,7 +64,7 @@ def test_the_second_edit_of_a_route_gets_the_first_in_theirs(day: TeamDay) -> No
     assert [(c.user, c.entity) for c in conflict.theirs] == [("anna", "route")]
     message = str(conflict)
     assert "anna changed the route of Van 2 at " in message
-    assert "(1 stop added)" in message
+    assert "(ORD-4 added)" in message
     assert message.endswith("reload it and make your change again.")
     # Anna's move is kept; Ben reloads (version 2) and his move goes through.
     assert _routes(anna)[van2] == (o[3], o[4])

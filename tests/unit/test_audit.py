@@ -58,7 +58,10 @@ def test_a_route_change_counts_added_removed_and_reordered_stops() -> None:
     )
     entry = describe(row, NAMES)
     assert entry.subject == "the route of Van 2"
-    assert entry.summary == "1 stop added, 1 removed"
+    assert entry.summary == "A-13 added, A-11 removed"
+    assert audit.route_summary([1, 2, 3, 4], [5, 6, 7, 8], NAMES) == (
+        "4 stops added, 4 stops removed"
+    )
     assert entry.lines == ("stops A-11, A-12 → A-13, A-12",)
     reordered = dataclasses.replace(
         row, after={"vehicle_id": 2, "order_ids": [12, 11], "locked": True}
@@ -75,7 +78,7 @@ def test_a_created_route_has_no_before() -> None:
     )
     entry = describe(row, NAMES)
     assert entry.sentence().startswith("anna created the route of Van 2 at ")
-    assert entry.summary == "1 stop added"
+    assert entry.summary == "A-11 added"
     assert "stops – → A-11" in entry.lines
 
 
