@@ -54,6 +54,7 @@ from ui.models.order_filters import filter_by_key
 from ui.models.order_table_model import OrderTableModel
 from ui.models.route_board_model import RouteBoardModel
 from ui.selection import OrderSelection
+from ui.views.audit_dialog import AuditDialog
 from ui.views.connection_dialog import ConnectionDialog
 from ui.views.day_toolbar import DayToolBar
 from ui.views.dispatch_dialog import DispatchDialog
@@ -196,6 +197,7 @@ class MainWindow(QMainWindow):
         column.addWidget(self.board, 1)
         self.setCentralWidget(central)
         self.live = live
+        self._last_changes_day: dt.date | None = None
         self.login = login
         self.role = role
         self.table_panel = OrderTablePanel(self.table, self.proxy, self)
@@ -292,6 +294,11 @@ class MainWindow(QMainWindow):
         self.dispatch_action = QAction(icon("dispatch"), "&Dispatch…", self)
         self.dispatch_action.setShortcut(QKeySequence("Ctrl+D"))
         self.dispatch_action.setToolTip("Send the routes to the drivers (Ctrl+D)")
+        self.history_action = QAction(icon("search"), "&History…", self)
+        self.history_action.setShortcut(QKeySequence("Ctrl+H"))
+        self.history_action.setToolTip(
+            "Who changed what and when: the selected order, else the day shown"
+        )
         self.open_shared_action = QAction("Open &shared database…", self)
         self.open_shared_action.setToolTip(
             "Work on a PostgreSQL database together with other dispatchers"
@@ -319,6 +326,8 @@ class MainWindow(QMainWindow):
         edit_menu = bar.addMenu("&Edit")
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.history_action)
 
         plan_menu = bar.addMenu("&Plan")
         plan_menu.addAction(self.optimize_action)
@@ -374,6 +383,7 @@ class MainWindow(QMainWindow):
         self.toolbar.sig_search_changed.connect(self._on_toolbar_search_changed)
         self.toolbar.sig_filter_changed.connect(self._on_toolbar_filter_changed)
         self.open_shared_action.triggered.connect(self.open_shared_database)
+        self.history_action.triggered.connect(self.open_history)
         if self.live is not None:
             live = self.live
             live.sig_changes_arrived.connect(doc.apply_remote)
@@ -457,6 +467,23 @@ class MainWindow(QMainWindow):
         dialog = ConnectionDialog(self._settings, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.sig_connect_requested.connect(self.sig_open_database_requested)
+        dialog.open()
+        return dialog
+
+    def open_history(self) -> AuditDialog:
+        """Open the history of the one selected order, else of the day shown."""
+        selected = self.selection.ids
+        entity, entity_id = (
+            ("order", str(next(iter(selected)))) if len(selected) == 1 else (None, None)
+        )
+        dialog = AuditDialog(
+            self.document.uow_factory,
+            day=None if entity else self.day(),
+            entity=entity,
+            entity_id=entity_id,
+            parent=self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
 
@@ -665,6 +692,8 @@ class MainWindow(QMainWindow):
     def _on_document_reloaded(self, view: DayView) -> None:
         self.model.set_lines(view.lines)
         self.board_model.set_day(view)
+        if view.date != self._last_changes_day:
+            self.board_model.set_last_changes({})  # the feed reads the new day's
         if self.map_view is not None:
             self.map_view.set_day(view)
         self.selection.retain(view.line_index)
@@ -711,10 +740,9 @@ class MainWindow(QMainWindow):
     def _on_live_last_changes_changed(
         self, day: dt.date, last: Mapping[VehicleId, tuple[str, dt.datetime]]
     ) -> None:
-        # The route board says "changed by anna 10:42" once it can.
-        set_last_changes = getattr(self.board_model, "set_last_changes", None)
-        if day == self.day() and set_last_changes is not None:
-            set_last_changes(last)
+        if day == self.day():
+            self._last_changes_day = day
+            self.board_model.set_last_changes(last)
 
     def _on_map_assign_requested(
         self, order_ids: list[OrderId], vehicle_id: Any

@@ -20,6 +20,7 @@ from ui.app import build_main_window
 from ui.live import feed_thread
 from ui.live.feed_thread import LiveFeed
 from ui.live.presence_label import presence_text
+from ui.models.route_board_model import LastChangeRole
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -79,6 +80,28 @@ def test_two_windows_on_one_file_converge(
     assert mine.selection.ids == {kept}
     assert theirs.document.undo_stack.count() == 1
     assert "anna" in mine.statusBar().currentMessage()
+    lane = mine.board_model.lane_index(vehicles[1])
+    qtbot.waitUntil(
+        lambda: getattr(lane.data(LastChangeRole), "actor", None) == "anna",
+        timeout=5000,
+    )
+
+
+def test_history_opens_on_the_selected_order_or_the_day(
+    qtbot: QtBot, database: Database, settings: QSettings
+) -> None:
+    """Edit → History… shows one selected order's history, else the day's."""
+    window = build_main_window(database, settings=settings, with_map=False)
+    qtbot.addWidget(window)
+    window.show_day(b.DAY)
+    day_history = window.open_history()
+    qtbot.addWidget(day_history)
+    assert day_history.day_check.isChecked()
+    orders, _ = ids(window)
+    window.selection.set([orders[0]])
+    order_history = window.open_history()
+    qtbot.addWidget(order_history)
+    assert order_history.id_edit.text() == str(orders[0])
 
 
 def test_presence_shows_the_other_window_and_its_date(
