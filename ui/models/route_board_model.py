@@ -365,9 +365,7 @@ class RouteBoardModel(QAbstractItemModel):
         parent: AnyIndex,
     ) -> bool:
         """True for order ids dropped into a lane (between cards or at its end)."""
-        if action not in (Qt.DropAction.MoveAction, Qt.DropAction.CopyAction):
-            return False
-        return self._lane_row(parent) is not None and bool(self._known_ids(data))
+        return self._drop(data, action, parent) is not None
 
     def dropMimeData(
         self,
@@ -382,12 +380,10 @@ class RouteBoardModel(QAbstractItemModel):
         Returns False (and emits nothing) for foreign data, for a drop outside
         every lane, and for a drop that would leave the plan as it is.
         """
-        if action not in (Qt.DropAction.MoveAction, Qt.DropAction.CopyAction):
+        drop = self._drop(data, action, parent)
+        if drop is None:
             return False
-        lane_row = self._lane_row(parent)
-        ids = self._known_ids(data)
-        if lane_row is None or not ids:
-            return False
+        lane_row, ids = drop
         if not self.is_lane(parent):  # dropped onto a card: insert before it
             row = parent.row()
         lane = self._lanes[lane_row]
@@ -406,6 +402,18 @@ class RouteBoardModel(QAbstractItemModel):
             index.row() if index.internalId() == _LANE else index.internalId() - 1
         )
         return lane_row if 0 <= lane_row < len(self._lanes) else None
+
+    def _drop(
+        self, data: QMimeData, action: Qt.DropAction, parent: AnyIndex
+    ) -> tuple[int, list[OrderId]] | None:
+        """The lane row and known order ids of a drop we take, or None."""
+        if action not in (Qt.DropAction.MoveAction, Qt.DropAction.CopyAction):
+            return None
+        lane_row = self._lane_row(parent)
+        ids = self._known_ids(data)
+        if lane_row is None or not ids:
+            return None
+        return lane_row, ids
 
     def _known_ids(self, data: QMimeData) -> list[OrderId]:
         """The dragged ids this day shows; foreign or stale ids are dropped."""

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
     QProgressBar,
     QPushButton,
     QRadioButton,
@@ -125,34 +126,32 @@ def _day_text(view: DayView) -> str:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Figure:
-    """One row of the before/after table."""
+    """One row of the before/after table: a ``PlanFigures`` field and its text."""
 
     label: str
-    value: Callable[[PlanFigures], float]
+    field: str
     text: Callable[[float], str]
     lower_is_better: bool = True
     percent: bool = False
 
+    def value(self, figures: PlanFigures) -> float:
+        """This row's number in ``figures``."""
+        return float(getattr(figures, self.field))
+
+
+def _count(value: float) -> str:
+    return f"{value:,.0f}"
+
 
 _FIGURES = (
-    _Figure("Distance", lambda f: f.km, lambda v: f"{v:,.1f} km", percent=True),
-    _Figure("Cost", lambda f: f.cost, lambda v: f"{v:,.2f}", percent=True),
-    _Figure(
-        "Working time",
-        lambda f: f.duration_min,
-        lambda v: f"{v / 60:,.1f} h",
-        percent=True,
-    ),
-    _Figure("Late stops", lambda f: f.late_stops, lambda v: f"{v:,.0f}"),
-    _Figure("Late minutes", lambda f: f.late_min, lambda v: f"{v:,.0f} min"),
-    _Figure("Vehicles used", lambda f: f.vehicles_used, lambda v: f"{v:,.0f}"),
-    _Figure(
-        "Planned stops",
-        lambda f: f.planned,
-        lambda v: f"{v:,.0f}",
-        lower_is_better=False,
-    ),
-    _Figure("Unassigned orders", lambda f: f.unassigned, lambda v: f"{v:,.0f}"),
+    _Figure("Distance", "km", lambda v: f"{v:,.1f} km", percent=True),
+    _Figure("Cost", "cost", lambda v: f"{v:,.2f}", percent=True),
+    _Figure("Working time", "duration_min", lambda v: f"{v / 60:,.1f} h", percent=True),
+    _Figure("Late stops", "late_stops", _count),
+    _Figure("Late minutes", "late_min", lambda v: f"{v:,.0f} min"),
+    _Figure("Vehicles used", "vehicles_used", _count),
+    _Figure("Planned stops", "planned", _count, lower_is_better=False),
+    _Figure("Unassigned orders", "unassigned", _count),
 )
 
 
@@ -221,8 +220,7 @@ class OptimizeDialog(QDialog):
         self._sequences: dict[VehicleId, list[OrderId]] = {}
         self._apply_error: str | None = None
 
-        self.title = QLabel(self)
-        self.title.setObjectName("optimizeTitle")
+        self.title = _label(self, name="optimizeTitle")
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self._build_setup())
         self.pages.addWidget(self._build_running())
@@ -260,10 +258,8 @@ class OptimizeDialog(QDialog):
         ):
             button = QRadioButton(text, scope_box)
             button.setObjectName(f"scope{scope.name.title()}")
-            hint = QLabel(scope_box)
-            hint.setProperty("role", "hint")
+            hint = _label(scope_box, role="hint", wrap=True)
             hint.setIndent(24)
-            hint.setWordWrap(True)
             self.scope_buttons.addButton(button, scope)
             self.scope_hints[scope] = hint
             scope_layout.addWidget(button)
@@ -316,51 +312,36 @@ class OptimizeDialog(QDialog):
         limit_row.addWidget(self.time_limit)
         limit_row.addStretch(1)
 
-        note = QLabel(
+        note = _label(
+            page,
             "Locked stops and routes, and routes already under way, stay as they "
             "are. Nothing changes until you apply the result.",
-            page,
+            role="hint",
+            wrap=True,
         )
-        note.setProperty("role", "hint")
-        note.setWordWrap(True)
-        self.setup_message = QLabel(page)
-        self.setup_message.setObjectName("optimizeMessage")
-        self.setup_message.setWordWrap(True)
+        self.setup_message = _label(page, name="optimizeMessage", wrap=True)
         self.setup_message.hide()
 
-        self.close_button = QPushButton("Close", page)
-        self.close_button.clicked.connect(self.reject)
-        self.optimize_button = QPushButton("Optimize", page)
-        self.optimize_button.setObjectName("primaryButton")
-        self.optimize_button.setDefault(True)
-        self.optimize_button.clicked.connect(self.start)
+        self.close_button = _button(page, "Close", self.reject)
+        self.optimize_button = _button(page, "Optimize", self.start, primary=True)
 
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(12)
-        layout.addWidget(scope_box)
-        layout.addWidget(goals)
-        layout.addLayout(limit_row)
-        layout.addWidget(note)
-        layout.addWidget(self.setup_message)
-        layout.addStretch(1)
-        layout.addLayout(_buttons(self.close_button, self.optimize_button))
-        return page
+        return _stack(
+            page,
+            (scope_box, goals, limit_row, note, self.setup_message),
+            (self.close_button, self.optimize_button),
+            spacing=12,
+        )
 
     def _build_running(self) -> QWidget:
         page = QWidget(self)
-        self.running_headline = QLabel(page)
-        self.running_headline.setObjectName("optimizeHeadline")
-        self.running_headline.setWordWrap(True)
-        self.phase_label = QLabel(page)
-        self.phase_label.setProperty("role", "hint")
+        self.running_headline = _label(page, name="optimizeHeadline", wrap=True)
+        self.phase_label = _label(page, role="hint")
         self.progress_bar = QProgressBar(page)
         self.progress_bar.setObjectName("optimizeProgress")
         self.progress_bar.setRange(0, 1000)
         self.progress_bar.setTextVisible(False)
         self.progress_bar.setFixedHeight(8)
-        self.elapsed_label = QLabel(page)
-        self.elapsed_label.setProperty("role", "hint")
+        self.elapsed_label = _label(page, role="hint")
 
         stats = QFrame(page)
         stats.setObjectName("statsCard")
@@ -382,53 +363,52 @@ class OptimizeDialog(QDialog):
                 ("unassigned", "Left out", "Orders the best plan leaves out."),
             )
         ):
-            value = QLabel("–", stats)
-            value.setProperty("role", "statValue")
+            value = _label(stats, "–", role="statValue")
             value.setToolTip(tip)
-            label = QLabel(caption, stats)
-            label.setProperty("role", "statCaption")
+            label = _label(stats, caption, role="statCaption")
             label.setToolTip(tip)
             grid.addWidget(value, 0, column)
             grid.addWidget(label, 1, column)
             self.stat_values[key] = value
 
-        self.discard_button = QPushButton("Discard", page)
-        self.discard_button.setToolTip("Stop now and keep nothing.")
-        self.discard_button.clicked.connect(self.runner.discard)
-        self.stop_button = QPushButton("Stop && keep best", page)
-        self.stop_button.setObjectName("primaryButton")
-        self.stop_button.setToolTip("Stop now and preview the best plan so far.")
-        self.stop_button.clicked.connect(self._on_stop_clicked)
+        self.discard_button = _button(
+            page, "Discard", self.runner.discard, tip="Stop now and keep nothing."
+        )
+        self.stop_button = _button(
+            page,
+            "Stop && keep best",
+            self._on_stop_clicked,
+            tip="Stop now and preview the best plan so far.",
+            primary=True,
+        )
+        self.stop_button.setDefault(False)  # Enter must not end a search
 
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 4, 0, 0)
-        layout.setSpacing(10)
-        layout.addWidget(self.running_headline)
-        layout.addWidget(self.phase_label)
-        layout.addWidget(self.progress_bar)
-        layout.addWidget(self.elapsed_label)
-        layout.addSpacing(6)
-        layout.addWidget(stats)
-        running_note = QLabel(
+        running_note = _label(
+            page,
             "The search runs in the background: you can keep working. If the plan "
             "changes meanwhile, the result will have to be computed again.",
-            page,
+            role="hint",
+            wrap=True,
         )
-        running_note.setProperty("role", "hint")
-        running_note.setWordWrap(True)
-        layout.addWidget(running_note)
-        layout.addStretch(1)
-        layout.addLayout(_buttons(self.discard_button, self.stop_button))
-        return page
+        return _stack(
+            page,
+            (
+                self.running_headline,
+                self.phase_label,
+                self.progress_bar,
+                self.elapsed_label,
+                6,
+                stats,
+                running_note,
+            ),
+            (self.discard_button, self.stop_button),
+            top=4,
+        )
 
     def _build_preview(self) -> QWidget:
         page = QWidget(self)
-        self.preview_headline = QLabel(page)
-        self.preview_headline.setObjectName("optimizeHeadline")
-        self.preview_headline.setWordWrap(True)
-        self.preview_subline = QLabel(page)
-        self.preview_subline.setProperty("role", "hint")
-        self.preview_subline.setWordWrap(True)
+        self.preview_headline = _label(page, name="optimizeHeadline", wrap=True)
+        self.preview_subline = _label(page, role="hint", wrap=True)
 
         self.stale_banner = QFrame(page)
         self.stale_banner.setObjectName("staleBanner")
@@ -436,15 +416,13 @@ class OptimizeDialog(QDialog):
         banner.setContentsMargins(10, 8, 10, 8)
         warning = QLabel(self.stale_banner)
         warning.setPixmap(icon("warning").pixmap(20, 20))
-        self.stale_label = QLabel(STALE_MESSAGE, self.stale_banner)
-        self.stale_label.setObjectName("staleMessage")
-        self.stale_label.setWordWrap(True)
+        self.stale_label = _label(
+            self.stale_banner, STALE_MESSAGE, name="staleMessage", wrap=True
+        )
         banner.addWidget(warning, 0, Qt.AlignmentFlag.AlignTop)
         banner.addWidget(self.stale_label, 1)
         self.stale_banner.hide()
-        self.service_warning = QLabel(page)
-        self.service_warning.setObjectName("optimizeMessage")
-        self.service_warning.setWordWrap(True)
+        self.service_warning = _label(page, name="optimizeMessage", wrap=True)
         self.service_warning.hide()
 
         self.figures_card = QFrame(page)
@@ -454,24 +432,21 @@ class OptimizeDialog(QDialog):
         figures.setHorizontalSpacing(24)
         figures.setVerticalSpacing(5)
         for column, text in enumerate(("", "Before", "After", "Change")):
-            head = QLabel(text, self.figures_card)
-            head.setProperty("role", "figureHead")
+            head = _label(self.figures_card, text, role="figureHead")
             figures.addWidget(head, 0, column, _right(column))
         self.figure_labels: list[tuple[QLabel, QLabel, QLabel]] = []
         for row, figure in enumerate(_FIGURES, start=1):
-            name = QLabel(figure.label, self.figures_card)
-            name.setProperty("role", "figureName")
-            cells = tuple(QLabel(self.figures_card) for _ in range(3))
+            name = _label(self.figures_card, figure.label, role="figureName")
+            cells = tuple(
+                _label(self.figures_card, role="figureValue") for _ in range(3)
+            )
             figures.addWidget(name, row, 0)
             for column, cell in enumerate(cells, start=1):
-                cell.setProperty("role", "figureValue")
                 figures.addWidget(cell, row, column, _right(column))
             self.figure_labels.append(cells)  # type: ignore[arg-type]
         figures.setColumnStretch(0, 1)
 
-        self.moves_summary = QLabel(page)
-        self.moves_summary.setObjectName("movesSummary")
-        self.moves_summary.setWordWrap(True)
+        self.moves_summary = _label(page, name="movesSummary", wrap=True)
         self.details = QTabWidget(page)
         self.details.setObjectName("optimizeDetails")
         self.moves_table = _table(("Order", "Customer", "From", "To"), page)
@@ -479,32 +454,35 @@ class OptimizeDialog(QDialog):
         self.details.addTab(self.moves_table, "Moved stops")
         self.details.addTab(self.unassigned_table, "Unassigned")
 
-        self.preview_discard_button = QPushButton("Discard", page)
-        self.preview_discard_button.setToolTip("Close and keep the plan as it is.")
-        self.preview_discard_button.clicked.connect(self.reject)
-        self.rerun_button = QPushButton(icon("refresh"), "Run again", page)
-        self.rerun_button.setToolTip("Optimize the plan as it is now.")
-        self.rerun_button.clicked.connect(self._show_setup)
-        self.apply_button = QPushButton("Apply", page)
-        self.apply_button.setObjectName("primaryButton")
-        self.apply_button.setDefault(True)
-        self.apply_button.setToolTip("Save these routes (one step you can undo).")
-        self.apply_button.clicked.connect(self.apply)
-
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(10)
-        layout.addWidget(self.preview_headline)
-        layout.addWidget(self.preview_subline)
-        layout.addWidget(self.stale_banner)
-        layout.addWidget(self.service_warning)
-        layout.addWidget(self.figures_card)
-        layout.addWidget(self.moves_summary)
-        layout.addWidget(self.details, 1)
-        layout.addLayout(
-            _buttons(self.preview_discard_button, self.rerun_button, self.apply_button)
+        self.preview_discard_button = _button(
+            page, "Discard", self.reject, tip="Close and keep the plan as it is."
         )
-        return page
+        self.rerun_button = _button(
+            page, "Run again", self._show_setup, tip="Optimize the plan as it is now."
+        )
+        self.rerun_button.setIcon(icon("refresh"))
+        self.apply_button = _button(
+            page,
+            "Apply",
+            self.apply,
+            tip="Save these routes (one step you can undo).",
+            primary=True,
+        )
+
+        return _stack(
+            page,
+            (
+                self.preview_headline,
+                self.preview_subline,
+                self.stale_banner,
+                self.service_warning,
+                self.figures_card,
+                self.moves_summary,
+                self.details,
+            ),
+            (self.preview_discard_button, self.rerun_button, self.apply_button),
+            grow=self.details,
+        )
 
     # -- state ---------------------------------------------------------------------
 
@@ -901,17 +879,79 @@ class OptimizeDialog(QDialog):
             self._refresh_scopes()
 
 
+def _label(
+    parent: QWidget,
+    text: str = "",
+    *,
+    name: str = "",
+    role: str = "",
+    wrap: bool = False,
+) -> QLabel:
+    """A label the dialog's style sheet finds by object ``name`` or ``role``."""
+    label = QLabel(text, parent)
+    if name:
+        label.setObjectName(name)
+    if role:
+        label.setProperty("role", role)
+    label.setWordWrap(wrap)
+    return label
+
+
+def _button(
+    parent: QWidget,
+    text: str,
+    slot: Callable[[], object],
+    *,
+    tip: str = "",
+    primary: bool = False,
+) -> QPushButton:
+    """A push button calling ``slot``; the primary one of a page is its default."""
+    button = QPushButton(text, parent)
+    button.setToolTip(tip)
+    if primary:
+        button.setObjectName("primaryButton")
+        button.setDefault(True)
+    button.clicked.connect(slot)
+    return button
+
+
 def _right(column: int) -> Qt.AlignmentFlag:
     """Numbers align right; the row names left."""
     return Qt.AlignmentFlag.AlignRight if column else Qt.AlignmentFlag.AlignLeft
 
 
-def _buttons(*buttons: QPushButton) -> QHBoxLayout:
+def _stack(
+    page: QWidget,
+    items: Sequence[QWidget | QLayout | int],
+    buttons: Sequence[QPushButton],
+    *,
+    grow: QWidget | None = None,
+    top: int = 0,
+    spacing: int = 10,
+) -> QWidget:
+    """Lay out one page: ``items`` top to bottom, ``buttons`` at the bottom right.
+
+    An int item is extra space. ``grow`` takes the spare height; without it
+    the space goes between the items and the buttons.
+    """
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, top, 0, 0)
+    layout.setSpacing(spacing)
+    for item in items:
+        if isinstance(item, int):
+            layout.addSpacing(item)
+        elif isinstance(item, QLayout):
+            layout.addLayout(item)
+        else:
+            layout.addWidget(item, 1 if item is grow else 0)
+    if grow is None:
+        layout.addStretch(1)
     row = QHBoxLayout()
     row.addStretch(1)
     for button in buttons:
         row.addWidget(button)
-    return row
+    layout.addLayout(row)
+    return page
 
 
 def _table(headers: Sequence[str], parent: QWidget) -> QTableWidget:
