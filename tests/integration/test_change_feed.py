@@ -25,8 +25,7 @@ from db.change_feed import (
 )
 from db.database import open_database
 from db.presence import PresenceBoard
-from dispatcher import services
-from dispatcher.model import Change, ChangeAction, Role, VehicleId
+from dispatcher.model import Change, ChangeAction, VehicleId
 from dispatcher.ports import NEW_ID
 from tests import builders as b
 
@@ -78,6 +77,24 @@ def wait_for(feed: ChangeFeed, count: int, timeout: float = 10.0) -> list[Change
     return found
 
 
+def add_user_change(database: Database, login: str) -> Change:
+    """Commit one change row (a user added) as ``database``'s actor."""
+    with database.uow_factory() as uow:
+        saved = uow.changes.add(
+            Change(
+                NEW_ID,
+                dt.datetime.now(dt.UTC),
+                uow.actor,
+                "user",
+                login,
+                ChangeAction.CREATE,
+                after={"login": login},
+            )
+        )
+        uow.commit()
+    return saved
+
+
 def route_change(user: str, vehicle: int, day: dt.date = b.DAY) -> Change:
     """A change row about the route of ``vehicle`` on ``day``."""
     return Change(
@@ -108,7 +125,7 @@ def test_feed_reports_another_connections_commit(
     feed: ChangeFeed, other: Database
 ) -> None:
     """A commit made through another connection reaches the feed, once."""
-    services.ensure_user(other.uow_factory, "anna", Role.DISPATCHER)
+    add_user_change(other, "anna")
     (change,) = wait_for(feed, 1)
     assert (change.entity, change.user) == ("user", "anna")
     assert feed.wait(0.4) == []
@@ -116,11 +133,11 @@ def test_feed_reports_another_connections_commit(
 
 def test_feed_starts_after_existing_rows(database: Database) -> None:
     """A new feed reports only what is committed after it opened."""
-    services.ensure_user(database.uow_factory, "old", Role.STAFF)
+    add_user_change(database, "old")
     feed = open_feed(database)
     try:
         assert feed.wait(0.4) == []
-        services.ensure_user(database.uow_factory, "new", Role.STAFF)
+        add_user_change(database, "new")
         assert [c.after["login"] for c in wait_for(feed, 1) if c.after] == ["new"]
     finally:
         feed.close()
@@ -203,7 +220,7 @@ def test_notification_wakes_the_feed_before_its_safety_read(
     feed = NotifyFeed(feed_engine(pg_database), safety_read=60.0)
     try:
         assert feed.wait(0.2) == []  # the first wait reads once after LISTEN
-        services.ensure_user(pg_other.uow_factory, "anna", Role.DISPATCHER)
+        add_user_change(pg_other, "anna")
         started = time.monotonic()
         changes = feed.wait(20.0)
         assert [c.entity for c in changes] == ["user"]
@@ -223,7 +240,7 @@ def test_feed_reconnects_after_the_server_ends_its_connection(
         pid = feed.listener_pid()
         with pg_database.engine.connect() as connection:
             connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-        services.ensure_user(pg_other.uow_factory, "anna", Role.DISPATCHER)
+        add_user_change(pg_other, "anna")
         with pytest.raises(FeedLost, match="connection to the database is lost"):
             feed.wait(10.0)
         assert not feed.listening
@@ -249,7 +266,7 @@ def test_rows_committed_out_of_id_order_are_not_missed(
                 "VALUES (now(), 'slow', 'user', '1', 'create')"
             )
         )
-        services.ensure_user(pg_other.uow_factory, "fast", Role.DISPATCHER)
+        add_user_change(pg_other, "fast")
         assert [c.user for c in wait_for(feed, 1)] == ["anna"]  # "fast", by anna
         transaction.commit()
         assert [c.user for c in wait_for(feed, 1)] == ["slow"]
