@@ -177,12 +177,40 @@ def day_scope(
     return DayScope(tuple(by_name), ordered, pinned, frozen)
 
 
+ROOM_MINUTES = 60.0
+"""Shift time a vehicle must have left on another day to have room for an order."""
+
+
+def room_on(view: DayView) -> frozenset[VehicleId]:
+    """Vehicles with room on ``view``'s day.
+
+    Active vehicles that are idle, or whose route leaves ``ROOM_MINUTES`` of
+    their shift and stays below their stop limit.
+    """
+    busy = {line.vehicle.id: line for line in view.routes}
+    room = set()
+    for vid, vehicle in view.vehicles.items():
+        if not vehicle.active:
+            continue
+        line = busy.get(vid)
+        if line is None or not line.route.order_ids:
+            room.add(vid)
+            continue
+        stops = len(line.route.order_ids)
+        if line.schedule.end + ROOM_MINUTES <= vehicle.shift.end and (
+            vehicle.max_stops is None or stops < vehicle.max_stops
+        ):
+            room.add(vid)
+    return frozenset(room)
+
+
 def problem_for_day(
     view: DayView,
     *,
     objective: Objective | None = None,
     vehicles: Iterable[VehicleId] | None = None,
     orders: Iterable[OrderId] | None = None,
+    other_days: Iterable[DayView] = (),
 ) -> RoutingProblem:
     """Snapshot a day (or part of it) for the optimizer.
 
@@ -195,6 +223,9 @@ def problem_for_day(
         What to minimise (default: money).
     vehicles, orders
         The scope, as in ``day_scope``.
+    other_days
+        Views of later days: orders that do not fit are told which of those
+        days has a vehicle with room for them (``room_on``).
 
     Returns
     -------
@@ -238,6 +269,7 @@ def problem_for_day(
         plan=Plan(view.date, routes, view.plan_version),
         objective=objective,
         provider=context.provider,
+        other_days={other.date: room_on(other) for other in other_days},
     )
     return _pinned(problem, scope.pinned) if scope.pinned else problem
 

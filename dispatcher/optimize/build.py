@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from dispatcher.model import OrderKind, format_minutes
 from dispatcher.optimize.problem import (
+    AlternativeDay,
     FleetVehicle,
     Job,
     Lock,
@@ -24,7 +25,8 @@ from dispatcher.scheduling import StopSpec, VehicleSpec
 from dispatcher.timing import DEFAULT_PROVIDER, effective_windows, required_skills
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    import datetime as dt
+    from collections.abc import Collection, Mapping, Sequence
 
     from dispatcher.model import (
         Customer,
@@ -75,6 +77,7 @@ def build_problem(
     objective: Objective | None = None,
     provider: TravelMatrixProvider = DEFAULT_PROVIDER,
     live: Mapping[VehicleId, LiveStart] | None = None,
+    other_days: Mapping[dt.date, Collection[VehicleId]] | None = None,
 ) -> RoutingProblem:
     """Snapshot a day for the optimizer.
 
@@ -95,6 +98,9 @@ def build_problem(
         Travel distances and times.
     live
         Vehicles under way: they start where they are, when they are free.
+    other_days
+        Later dates to suggest for orders that do not fit, each with the
+        vehicles that have room that day (see ``AlternativeDay``).
 
     Returns
     -------
@@ -155,7 +161,31 @@ def build_problem(
         vehicles=tuple(fleet),
         objective=objective or Objective(),
         name=str(orders[0].date) if orders else "",
+        alternatives=tuple(
+            _alternative(day, room, orders, customers, vehicle_index)
+            for day, room in sorted((other_days or {}).items())
+        ),
     )
+
+
+def day_label(day: dt.date) -> str:
+    """A date as the explanations name it: "Wednesday 25 Nov"."""
+    return f"{day:%A} {day.day} {day:%b}"
+
+
+def _alternative(
+    day: dt.date,
+    room: Collection[VehicleId],
+    orders: Sequence[Order],
+    customers: Mapping[CustomerId, Customer],
+    vehicle_index: Mapping[VehicleId, int],
+) -> AlternativeDay:
+    """The orders' windows on ``day`` and the vehicles with room then."""
+    windows = tuple(
+        order.windows or customers[order.customer_id].hours_on(day) for order in orders
+    )
+    vehicles = tuple(sorted(vehicle_index[v] for v in room if v in vehicle_index))
+    return AlternativeDay(day_label(day), windows, vehicles)
 
 
 def planned_routes(problem: RoutingProblem, solution: Solution) -> dict[int, list[int]]:

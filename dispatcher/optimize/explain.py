@@ -2,7 +2,9 @@
 
 ``screen`` finds orders no plan could serve (before searching, so the search
 does not waste time on them); ``explain_dropped`` explains orders the search
-left out, trying small fixes: a wider window, one more vehicle.
+left out, trying small fixes: a wider window, another date where a vehicle
+with room can serve it within that day's windows ("fits on Wednesday 25 Nov",
+from the problem's ``alternatives``), one more vehicle.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ if TYPE_CHECKING:
 WINDOW_STEPS = (5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240)
 """Window widenings (minutes) tried when looking for the smallest fix."""
 
+MORE_VEHICLES = "fits with one more vehicle"
+"""The fix when neither a wider window nor another day is found."""
+
 FIX_SECONDS = 1.0
 """Time for searching fixes after a solve (each costs many trial insertions)."""
 
@@ -38,12 +43,32 @@ def compatible_vehicles(problem: RoutingProblem, job: Job) -> list[int]:
     ]
 
 
-def _alone_ok(problem: RoutingProblem, v: int, stop: StopSpec) -> bool:
+def _alone_ok(
+    problem: RoutingProblem, v: int, stop: StopSpec, *, today: bool = True
+) -> bool:
     fleet = problem.vehicles[v]
-    sched = schedule_route(
-        fleet.spec, [stop], problem.matrix, start_time=fleet.replan_start
-    )
+    start = fleet.replan_start if today else None
+    sched = schedule_route(fleet.spec, [stop], problem.matrix, start_time=start)
     return sched.feasible
+
+
+def day_fix(problem: RoutingProblem, j: int) -> str | None:
+    """ "fits on <day>" for the first alternative date that can take job ``j``.
+
+    That date can take it if a vehicle with room that day, the skills and the
+    capacity serves it alone within the job's windows of that date.
+    """
+    job = problem.jobs[j]
+    for day in problem.alternatives:
+        stop = dataclasses.replace(job.stop, windows=day.windows[j])
+        if any(
+            job.stop.skills <= problem.vehicles[v].spec.skills
+            and job.demand.fits_in(problem.vehicles[v].spec.capacity)
+            and _alone_ok(problem, v, stop, today=False)
+            for v in day.vehicles
+        ):
+            return f"fits on {day.label}"
+    return None
 
 
 def screen(problem: RoutingProblem) -> dict[int, Unassigned]:
@@ -55,14 +80,15 @@ def screen(problem: RoutingProblem) -> dict[int, Unassigned]:
         Job index → explanation, only for impossible jobs.
     """
     out: dict[int, Unassigned] = {}
-    for j, job in enumerate(problem.jobs):
-        reason = _screen_job(problem, job)
+    for j in range(len(problem.jobs)):
+        reason = _screen_job(problem, j)
         if reason is not None:
             out[j] = dataclasses.replace(reason, job=j)
     return out
 
 
-def _screen_job(problem: RoutingProblem, job: Job) -> Unassigned | None:
+def _screen_job(problem: RoutingProblem, j: int) -> Unassigned | None:
+    job = problem.jobs[j]
     vehicles = compatible_vehicles(problem, job)
     if not vehicles:
         skills = ", ".join(sorted(job.stop.skills)) or "none"
@@ -76,11 +102,10 @@ def _screen_job(problem: RoutingProblem, job: Job) -> Unassigned | None:
         )
     if any(_alone_ok(problem, v, job.stop) for v in fitting):
         return None
+    fix = _window_fix(problem, job, fitting) or day_fix(problem, j)
     if job.stop.windows and not _window_meets_shift(problem, job, fitting):
-        return Unassigned(
-            -1, Reason.WINDOW_OUTSIDE_SHIFTS, _window_fix(problem, job, fitting)
-        )
-    return Unassigned(-1, Reason.UNREACHABLE, _window_fix(problem, job, fitting))
+        return Unassigned(-1, Reason.WINDOW_OUTSIDE_SHIFTS, fix)
+    return Unassigned(-1, Reason.UNREACHABLE, fix)
 
 
 def _split_fix(problem: RoutingProblem, job: Job, vehicles: Iterable[int]) -> str:
@@ -203,7 +228,7 @@ def explain_dropped(
                 )
             )
             continue
-        fix = "fits with one more vehicle"
+        fix = MORE_VEHICLES
         if job.stop.windows:
             for step in WINDOW_STEPS:
                 if time.perf_counter() > deadline:
@@ -223,5 +248,7 @@ def explain_dropped(
                 if hit is not None:
                     fix = f"fits if the window {hit[1]} {step} min {hit[2]}"
                     break
+        if fix == MORE_VEHICLES:
+            fix = day_fix(problem, j) or fix
         out.append(Unassigned(j, Reason.FLEET_FULL, fix))
     return out

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from dispatcher.model import Load, Priority
+from dispatcher.model import Load, Priority, TimeWindow
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -103,6 +103,25 @@ class FleetVehicle:
         return None if self.start_time is None else self.earliest_departure
 
 
+@dataclass(frozen=True, slots=True)
+class AlternativeDay:
+    """Another date an order could go to, for the "fits on <day>" explanation.
+
+    Parameters
+    ----------
+    label
+        How to name the date to the user ("Wednesday 25 Nov").
+    windows
+        Each job's time windows on that date (indexed like the problem's jobs).
+    vehicles
+        Vehicles (problem indices) that have room that day.
+    """
+
+    label: str
+    windows: tuple[tuple[TimeWindow, ...], ...]
+    vehicles: tuple[int, ...]
+
+
 DEFAULT_DROP_PENALTY = {
     Priority.HIGH: 100_000.0,
     Priority.NORMAL: 10_000.0,
@@ -160,6 +179,8 @@ class RoutingProblem:
         What to minimise.
     name
         A label for logs and benchmark reports.
+    alternatives
+        Other dates to suggest for orders that do not fit (may be empty).
     """
 
     matrix: TravelMatrix
@@ -167,6 +188,7 @@ class RoutingProblem:
     vehicles: tuple[FleetVehicle, ...]
     objective: Objective = field(default_factory=Objective)
     name: str = ""
+    alternatives: tuple[AlternativeDay, ...] = ()
 
     def __post_init__(self) -> None:
         size = self.matrix.size
@@ -187,6 +209,11 @@ class RoutingProblem:
                 raise ValueError(
                     f"vehicle {vehicle.key} has an unknown job in its route"
                 )
+        for day in self.alternatives:
+            if len(day.windows) != len(self.jobs):
+                raise ValueError(f"{day.label} lists windows for other jobs")
+            if any(not 0 <= v < len(self.vehicles) for v in day.vehicles):
+                raise ValueError(f"{day.label} names an unknown vehicle")
 
     def unserved_key(self, jobs: Iterable[int]) -> tuple[int, int, int]:
         """Unserved must, high and normal jobs: compare plans by it, lower first.

@@ -7,7 +7,8 @@ through the plan-edit service (one version-checked transaction with change
 rows) unless ``--dry-run``. A result that leaves more must, high or normal
 orders unassigned than the current plan (the search ran out of time) is not
 saved and the command exits 1. It prints the routes, the day's totals before
-and after, and every order left unassigned with the reason and a fix;
+and after, and every order left unassigned with the reason and a fix (a wider
+window, one of the next days with a vehicle that has room, one more vehicle);
 ``--json`` prints the same as JSON.
 """
 
@@ -47,6 +48,9 @@ if TYPE_CHECKING:
 
 DEFAULT_TIME_LIMIT = 10.0
 """Seconds of search unless ``--time-limit`` says otherwise."""
+
+OTHER_DAYS = 5
+"""Following days read to tell which one has room for an order left out."""
 
 
 def _date(text: str) -> dt.date:
@@ -152,7 +156,11 @@ def run(args: argparse.Namespace) -> int:
     database = open_database(resolve_url(args.db), actor=current_login())
     try:
         view = load_day(database.uow_factory, args.date)
-        problem = problem_for_day(view)
+        later = [
+            load_day(database.uow_factory, args.date + dt.timedelta(days=k))
+            for k in range(1, OTHER_DAYS + 1)
+        ]
+        problem = problem_for_day(view, other_days=later)
         progress = ProgressLine(sys.stderr)
         try:
             solution = solve_in_subprocess(
