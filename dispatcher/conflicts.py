@@ -21,7 +21,7 @@ from dispatcher.model import ChangeQuery
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
     from dispatcher.model import Change, OrderId
     from dispatcher.ports import UnitOfWorkFactory
@@ -47,15 +47,16 @@ def plan_version_of(change: Change) -> int | None:
 
 def _explained(
     uow_factory: UnitOfWorkFactory,
-    query: ChangeQuery,
+    queries: Iterable[ChangeQuery],
     newer: Callable[[Change], bool],
     refusal: str,
 ) -> tuple[tuple[Change, ...], str]:
-    """The rows ``newer`` picks among those ``query`` finds (oldest first), and
+    """The rows ``newer`` picks among those the queries find (oldest first), and
     ``refusal`` told with them."""
     try:
         with uow_factory() as uow:
-            theirs = [c for c in uow.changes.search(query) if newer(c)][::-1]
+            found = [c for q in queries for c in uow.changes.search(q) if newer(c)]
+            theirs = sorted(found, key=lambda c: c.id)
             names = names_for(uow, theirs)
     except DispatcherError:
         return (), refusal  # the conflict stands even if its story cannot be read
@@ -72,9 +73,13 @@ def stale_plan(
         version = plan_version_of(change)
         return change.entity in PLAN_ENTITIES and (version or 0) > read_version
 
-    theirs, message = _explained(
-        uow_factory, ChangeQuery(plan_date=day, limit=SEARCHED), newer, refusal
-    )
+    # One query per kind: a dispatch writes an order row per order of the day,
+    # which must not push the route rows out of the newest SEARCHED.
+    queries = [
+        ChangeQuery(entity=entity, plan_date=day, limit=SEARCHED)
+        for entity in sorted(PLAN_ENTITIES)
+    ]
+    theirs, message = _explained(uow_factory, queries, newer, refusal)
     return StalePlan(message, theirs=theirs)
 
 
@@ -97,5 +102,5 @@ def order_conflict(
     if missed <= 0:
         return ConcurrencyConflict(refusal)
     query = ChangeQuery(entity="order", entity_id=str(order_id), limit=missed)
-    theirs, message = _explained(uow_factory, query, lambda c: True, refusal)
+    theirs, message = _explained(uow_factory, [query], lambda c: True, refusal)
     return ConcurrencyConflict(message, theirs=theirs)

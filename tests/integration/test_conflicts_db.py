@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from db.database import open_database
-from dispatcher import plan_edits, services
+from dispatcher import conflicts, plan_edits, services
+from dispatcher.dispatching import dispatch
 from dispatcher.errors import ConcurrencyConflict, StalePlan
 from dispatcher.model import OrderStatus, TimeWindow
 from tests import builders as b
@@ -145,3 +146,18 @@ def test_simultaneous_edits_of_one_route_exactly_one_wins(day: TeamDay) -> None:
     winner_order, loser_order = (o[4], o[5]) if won == ["anna"] else (o[5], o[4])
     assert statuses[winner_order] is OrderStatus.PLANNED
     assert statuses[loser_order] is OrderStatus.NEW
+
+
+def test_a_dispatch_in_between_is_named_despite_its_many_order_rows(
+    day: TeamDay, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With room for two rows per kind, the dispatch's four order rows would
+    # hide it if all kinds were searched together.
+    monkeypatch.setattr(conflicts, "SEARCHED", 2)
+    anna, ben = day.as_user("anna"), day.as_user("ben")
+    dispatch(anna, b.DAY, 1)
+    with pytest.raises(StalePlan) as caught:
+        plan_edits.move_orders(ben, b.DAY, 1, [day.orders[4]], day.vans[1], None)
+    assert [(c.user, c.entity) for c in caught.value.theirs] == [("anna", "dispatch")]
+    assert "anna dispatched the plan of 2026-11-24 at " in str(caught.value)
+    assert "(2 routes sent)" in str(caught.value)
