@@ -2,8 +2,9 @@
 
 Runs Qt offscreen (no display needed), opens ``--db`` or today's demo database,
 and writes ``main-window.png`` plus one picture per screen (route board, order
-table, map): for the README, for reviewing the look of a change, and as a smoke
-test of the whole GUI stack.
+table, map, the board's timeline, the Dispatch dialog and the Optimize preview
+of a short real run): for the README, for reviewing the look of a change, and
+as a smoke test of the whole GUI stack.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dispatcher.errors import ValidationError
 from ui.cli.gui_command import ensure_demo_database
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QWidget
 
     from ui.main_window import MainWindow
 
@@ -98,6 +99,9 @@ def run(args: argparse.Namespace) -> int:
 MAP_TIMEOUT_S = 15.0
 """How long to wait for the map page to load and paint before grabbing anyway."""
 
+OPTIMIZE_SECONDS = 2
+"""The time limit of the optimization shown in ``optimize-preview.png``."""
+
 
 def render_snapshots(
     url: str, day: dt.date, out: Path, *, size: tuple[int, int] = (1600, 900)
@@ -137,16 +141,68 @@ def render_snapshots(
             }
             if window.map_dock is not None:
                 shots["map.png"] = window.map_dock
-            for name, widget in shots.items():
-                target = out / name
-                if not widget.grab().save(str(target)):
-                    raise OSError(f"could not write {target}")
-                written.append(target)
+            written += [_save(widget, out / name) for name, widget in shots.items()]
+            written += _dialog_shots(app, window, out)
             window.close()
             window.deleteLater()
             app.processEvents()
     finally:
         database.dispose()
+    return written
+
+
+def _save(widget: QWidget, target: Path) -> Path:
+    """Write ``widget`` as it looks now to ``target``."""
+    if not widget.grab().save(str(target)):
+        raise OSError(f"could not write {target}")
+    return target
+
+
+def _settle(app: QApplication, rounds: int = 5) -> None:
+    """Let pending layouts and paints happen."""
+    for _ in range(rounds):
+        app.processEvents()
+        time.sleep(0.02)
+
+
+def _dialog_shots(app: QApplication, window: MainWindow, out: Path) -> list[Path]:
+    """The board's timeline, the Dispatch dialog and the Optimize preview."""
+    from ui.views.dispatch_dialog import DispatchDialog
+    from ui.views.optimize_dialog import OptimizeDialog
+
+    written = []
+    window.board.show_timeline(True)
+    _settle(app)
+    written.append(_save(window.board, out / "timeline.png"))
+    window.board.show_timeline(False)
+
+    window.open_dispatch()
+    _settle(app)
+    dispatch = window.findChild(DispatchDialog)
+    if dispatch is not None:
+        written.append(_save(dispatch, out / "dispatch-dialog.png"))
+        dispatch.reject()
+
+    window.open_optimize()
+    optimize = window.findChild(OptimizeDialog)
+    if optimize is None:
+        return written
+    optimize.time_limit.setValue(OPTIMIZE_SECONDS)
+    ended: list[object] = []
+    for signal in (
+        optimize.runner.sig_finished,
+        optimize.runner.sig_failed,
+        optimize.runner.sig_cancelled,
+    ):
+        signal.connect(ended.append)
+    if optimize.start():
+        deadline = time.monotonic() + OPTIMIZE_SECONDS + 30.0
+        while not ended and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.02)
+        _settle(app)
+        written.append(_save(optimize, out / "optimize-preview.png"))
+    optimize.reject()
     return written
 
 

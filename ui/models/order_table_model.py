@@ -180,7 +180,7 @@ COLUMNS: dict[Column, ColumnSpec] = {
         lambda line: line.order.reference + _kind_suffix(line),
         lambda line: line.order.reference.casefold(),
         _reference_tip,
-        sample="SO-261124-0001",
+        sample="SO-261124-0001-R2",  # rebooked orders carry -R<n>
     ),
     Column.CUSTOMER: ColumnSpec(
         "Customer",

@@ -451,7 +451,7 @@ class OptimizeDialog(QDialog):
         self.details.setObjectName("optimizeDetails")
         self.moves_table = _table(("Order", "Customer", "From", "To"), page)
         self.unassigned_table = _table(("Order", "Customer", "Reason", "Fix"), page)
-        self.details.addTab(self.moves_table, "Moved stops")
+        self.details.addTab(self.moves_table, "Changed stops")
         self.details.addTab(self.unassigned_table, "Unassigned")
 
         self.preview_discard_button = _button(
@@ -788,9 +788,12 @@ class OptimizeDialog(QDialog):
             (MoveKind.PLANNED, "newly planned"),
             (MoveKind.UNPLANNED, "taken off the plan"),
         ]
-        parts = [f"{diff.count(kind):,} {text}" for kind, text in counts]
+        # One count, the table's: the kinds that add up to it follow.
+        changed = len(diff.moves)
+        parts = [f"{n:,} {text}" for kind, text in counts if (n := diff.count(kind))]
         self.moves_summary.setText(
-            f"<b>Stops moved: {diff.moved:,}</b> &nbsp;·&nbsp; " + " · ".join(parts)
+            f"<b>{_plural(changed, 'stop')} change{'s' if changed == 1 else ''}</b>"
+            + (" &nbsp;·&nbsp; " + " · ".join(parts) if parts else "")
         )
         rows = [
             (
@@ -802,7 +805,7 @@ class OptimizeDialog(QDialog):
             for move in diff.moves
         ]
         _fill(self.moves_table, rows)
-        self.details.setTabText(0, f"Moved stops ({len(rows):,})")
+        self.details.setTabText(0, f"Changed stops ({len(rows):,})")
 
     def _fill_unassigned(self, diff: PlanDiff) -> None:
         rows = [
