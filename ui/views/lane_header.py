@@ -50,7 +50,7 @@ from ui.views.board_paint import paint_pills_right, small_font
 if TYPE_CHECKING:
     from PySide6.QtGui import QPaintEvent, QResizeEvent
 
-    from ui.models.route_board_lanes import Lane, UnitFill
+    from ui.models.route_board_lanes import Lane, LastChange, UnitFill
 
 INK = "#1f2933"
 OK_COLOR = "#009e73"
@@ -190,12 +190,9 @@ class LaneHeader(QWidget):
             self._paint_totals(painter, lane, QRect(left, top, right - left, line))
         if self._change_row and lane.last_change is not None:
             top = self.height() - _PAD_BOTTOM - line
-            text = last_change_text(lane.last_change)
             painter.setFont(self.font())
             painter.setPen(QColor(MUTED_COLOR))
-            text = self.fontMetrics().elidedText(
-                text, Qt.TextElideMode.ElideRight, right - left
-            )
+            text = self._last_change_text(lane.last_change, right - left)
             painter.drawText(QRect(left, top, right - left, line), _LEFT, text)
 
     # -- painting ---------------------------------------------------------------------
@@ -387,6 +384,18 @@ class LaneHeader(QWidget):
             top += line + _GAP
 
     # -- helpers ------------------------------------------------------------------
+
+    def _last_change_text(self, change: LastChange, width: int) -> str:
+        """ "changed by anna 10:42", a long name shortened so the time stays."""
+        text = last_change_text(change)
+        metrics = self.fontMetrics()
+        if metrics.horizontalAdvance(text) <= width:
+            return text
+        head = "changed by "
+        when = text.removeprefix(head + change.actor)
+        room = width - metrics.horizontalAdvance(head + when)
+        actor = metrics.elidedText(change.actor, Qt.TextElideMode.ElideMiddle, room)
+        return head + actor + when
 
     def _update_height(self) -> None:
         self.setFixedHeight(self.header_height())
