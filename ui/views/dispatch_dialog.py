@@ -128,6 +128,7 @@ class DispatchDialog(QDialog):
         self.tree.setObjectName("dispatchRoutes")
         self.tree.setHeaderLabels(list(COLUMNS))
         self.tree.setRootIsDecorated(False)
+        self.tree.setUniformRowHeights(True)  # accents must not make rows uneven
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.tree.setIconSize(QSize(14, 14))
         self._fill()
