@@ -121,8 +121,10 @@ def _random_edit(
     planned = [oid for r in plan.routes for oid in r.order_ids]
     kind = rng.choices(
         ["move", "reorder", "unassign", "lock_stop", "lock_route", "order"],
-        weights=[40, 20, 8, 12, 8, 12],
+        weights=[40, 20, 8, 12, 6, 14],
     )[0]
+    locked_stops = [s.order_id for r in plan.routes for s in r.stops if s.locked]
+    locked_routes = [r for r in plan.routes if r.locked]
     version = plan.version
     if kind == "move" and open_orders:
         order = rng.choice(open_orders)
@@ -141,13 +143,14 @@ def _random_edit(
     elif kind == "unassign" and planned:
         plan_edits.move_orders(factory, DAY, version, [rng.choice(planned)], None, None)
     elif kind == "lock_stop" and planned:
-        stop_order = rng.choice(planned)
-        locked = any(
-            s.locked for r in plan.routes for s in r.stops if s.order_id == stop_order
-        )
+        # Half the time unlock a locked stop, so locks do not pile up.
+        unlock = bool(locked_stops) and rng.random() < 0.5
+        stop_order = rng.choice(locked_stops if unlock else planned)
+        locked = stop_order in locked_stops
         plan_edits.set_stops_locked(factory, DAY, version, [stop_order], not locked)
     elif kind == "lock_route" and plan.routes:
-        route = rng.choice(plan.routes)
+        unlock = bool(locked_routes) and rng.random() < 0.5
+        route = rng.choice(locked_routes if unlock else plan.routes)
         plan_edits.set_route_locked(
             factory, DAY, version, route.vehicle_id, not route.locked
         )
@@ -357,8 +360,8 @@ def stress(
 
 def _report(name: str, outcome: Outcome) -> None:
     print(
-        f"{name}: {len(outcome.stats)} processes, {outcome.seconds:.1f} s wall "
-        f"(with start-up), {outcome.editing_seconds:.1f} s editing"
+        f"{name}: {outcome.seconds:.1f} s wall (with start-up), "
+        f"{outcome.editing_seconds:.1f} s editing"
     )
     for s in outcome.stats:
         print(
@@ -384,20 +387,38 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--edits", type=int, default=300, help="per process")
     parser.add_argument("--pg", metavar="URL", help="PostgreSQL server URL")
     parser.add_argument("--no-sqlite", action="store_true")
+    parser.add_argument(
+        "--no-baseline",
+        action="store_true",
+        help="skip the single-process run each backend starts with",
+    )
     args = parser.parse_args(argv)
+    runs = [(1, "baseline, 1 process")] if not args.no_baseline else []
+    runs.append((args.processes, f"{args.processes} processes"))
     broken = False
-    if not args.no_sqlite:
-        with tempfile.TemporaryDirectory() as folder:
-            url = sqlite_url(Path(folder) / "stress.sqlite3")
-            outcome = stress(url, args.processes, args.edits)
-            _report("SQLite", outcome)
-            broken |= bool(outcome.problems)
-    if args.pg:
-        with fresh_pg_schema(args.pg) as url:
-            outcome = stress(url, args.processes, args.edits)
-            _report("PostgreSQL", outcome)
+    for backend in ("SQLite", "PostgreSQL"):
+        if (backend == "SQLite" and args.no_sqlite) or (
+            backend == "PostgreSQL" and not args.pg
+        ):
+            continue
+        for processes, label in runs:
+            with _database_url(backend, args.pg) as url:
+                outcome = stress(url, processes, args.edits)
+            _report(f"{backend} ({label})", outcome)
             broken |= bool(outcome.problems)
     return 1 if broken else 0
+
+
+@contextlib.contextmanager
+def _database_url(backend: str, pg_url: str | None) -> Iterator[str]:
+    """A fresh SQLite file or PostgreSQL schema for one run."""
+    if backend == "PostgreSQL":
+        assert pg_url is not None
+        with fresh_pg_schema(pg_url) as url:
+            yield url
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        yield sqlite_url(Path(folder) / "stress.sqlite3")
 
 
 if __name__ == "__main__":
