@@ -2,8 +2,9 @@
 
 When an edit loses a race, the service that refused it asks here for the
 change-log rows committed to the same thing since the version the caller read,
-and raises a conflict naming them ("anna changed the route of Van 2 at 10:42
-(2 stops added); reload to see it"), with the rows in ``theirs``.
+and raises a conflict naming them, with the rows in ``theirs``: "The plan of
+2026-11-24 was changed by someone else since you loaded it: anna changed the
+route of Van 2 at 10:42 (ORD-4 added); reload it and make your change again."
 
 Every plan save moves the plan version on by one, and route and dispatch rows
 carry the plan version they produced (``plan_version`` of ``after``, or of

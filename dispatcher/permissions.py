@@ -108,7 +108,7 @@ def require(
     Parameters
     ----------
     what
-        Names the thing acted on ("the plan of 2026-03-03"), for the message.
+        Where the action was refused ("on 2026-03-03"), for the message.
 
     Raises
     ------
