@@ -11,7 +11,9 @@ at 1600×900 and reports the median of
   the service (one SQLite transaction) and the refresh of every view, painted,
 * ``undo``: undoing that drag, the same way,
 * ``map``: from the bridge's push of that drag's changes to the page's report
-  that it painted them (two animation frames after applying them), and
+  that it painted them (two animation frames after applying them); the message
+  leaves once the window's own refresh of the drag is done, so this overlaps
+  the end of ``drag``, and
   ``bytes``, the size of that push (only the changed routes and stops),
 * ``js apply`` and ``js paint``: the page's own clock, from receiving a push to
   having applied it to the layers, and from there to the second animation
