@@ -19,6 +19,7 @@ from db.database import open_database, sqlite_path
 from db.engine import make_engine, sqlite_url
 from dispatcher.model import OrderStatus, VehicleId
 from tests import builders as b
+from tests.integration.test_plan_edits_db import snapshot
 from ui.app import build_main_window
 from ui.models.order_mime import encode_order_ids
 from ui.views.optimize_dialog import OptimizeDialog, Page
@@ -195,6 +196,8 @@ def test_assign_reorder_optimize_accept_undo_through_the_database(
     start = stored_routes(database)
     (first, first_stops), (van, stops) = list(start.items())[:2]
     order = first_stops[-1]
+    # Everything stored about the day (routes, stops, times, statuses) by step.
+    states = [snapshot(database.uow_factory, stop_ids=False)]
     name = window.document.vehicle_name(VehicleId(van))
 
     # Unassign: drop the first van's last stop on the Unassigned lane.
@@ -202,6 +205,7 @@ def test_assign_reorder_optimize_accept_undo_through_the_database(
     unassigned = stored_routes(database)
     assert unassigned[first] == first_stops[:-1]
     assert unassigned_ids(database) == [order]
+    states.append(snapshot(database.uow_factory, stop_ids=False))
 
     # Assign: from the Unassigned lane to the front of another van.
     drop(window, [order], van, 0)
@@ -209,12 +213,14 @@ def test_assign_reorder_optimize_accept_undo_through_the_database(
     assert assigned[van] == [order, *stops]
     assert unassigned_ids(database) == []
     assert window.undo_action.text().endswith(f"to {name}")
+    states.append(snapshot(database.uow_factory, stop_ids=False))
 
     # Reorder: that order goes to the end of the same route.
     drop(window, [order], van, len(stops) + 1)
     reordered = stored_routes(database)
     assert reordered[van] == [*stops, order]
     assert lane_ids(window, van) == reordered[van]
+    states.append(snapshot(database.uow_factory, stop_ids=False))
 
     # Optimize from the window's action, with the real engine, for a second.
     window.optimize_action.trigger()
@@ -246,15 +252,13 @@ def test_assign_reorder_optimize_accept_undo_through_the_database(
     assert window.undo_action.text() == "&Undo Optimize the day"
     assert lane_ids(window, van) == optimized.get(van, [])
 
-    # Undo each step: the database goes back through every state.
+    # Undo each step: the database goes back through every state, exactly.
     window.undo_action.trigger()
-    assert stored_routes(database) == reordered
+    assert snapshot(database.uow_factory, stop_ids=False) == states[-1]
     assert lane_ids(window, van) == reordered[van]
-    window.undo_action.trigger()
-    assert stored_routes(database) == assigned
-    window.undo_action.trigger()
-    assert stored_routes(database) == unassigned
-    window.undo_action.trigger()
+    for state in reversed(states[:-1]):
+        window.undo_action.trigger()
+        assert snapshot(database.uow_factory, stop_ids=False) == state
     assert stored_routes(database) == start
     assert unassigned_ids(database) == []
     assert multiprocessing.active_children() == []
