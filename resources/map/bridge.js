@@ -182,16 +182,17 @@
   // ---- orders ------------------------------------------------------------
   // Leaflet places markers with translate3d(), which makes every marker a
   // compositing layer of its own; with software rendering a 2,000-stop day
-  // then spends most of each frame compositing them. Stops sit with left/top
-  // instead: they are painted with the rest of the marker pane, and an edit
-  // repaints only what it touched.
+  // then spends most of each frame compositing them. Stops get a plain 2D
+  // translate() instead: they are painted with the rest of the marker pane,
+  // and an edit repaints only what it touched. (Dragging a pin still moves it
+  // with translate3d() through the same transform property, so the two never
+  // add up.)
   const StopMarker = L.Marker.extend({
     _setPos(pos) {
       const icon = this._icon;
       if (icon) {
         icon._leaflet_pos = pos; // what L.DomUtil.getPosition reads (dragging)
-        icon.style.left = pos.x + "px";
-        icon.style.top = pos.y + "px";
+        icon.style.transform = `translate(${pos.x}px, ${pos.y}px)`;
       }
       this._zIndex = pos.y + this.options.zIndexOffset;
       this._resetZIndex();

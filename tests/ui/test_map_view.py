@@ -396,6 +396,58 @@ def test_pin_drag_asks_and_requests_the_customer_move(
     qtbot.waitUntil(lambda: order_state(qtbot, map_view, 8)["lat"] == original["lat"])
 
 
+def drawn_at(qtbot: QtBot, view: MapView, order_id: int) -> dict[str, float]:
+    """Where the page draws an order's pin: its element's centre, map pixels."""
+    return js(
+        qtbot,
+        view,
+        f"""(function () {{
+            const c = dispatcherMap.map.getContainer().getBoundingClientRect();
+            const r = dispatcherMap.marker({order_id}).getElement()
+                .getBoundingClientRect();
+            const x = r.left + r.width / 2 - c.left, y = r.top + r.height / 2 - c.top;
+            return {{x, y}};
+        }})()""",
+    )
+
+
+def test_a_pin_dragged_with_the_mouse_is_drawn_under_it(
+    qtbot: QtBot, map_view: MapView, factory: Any, confirm: Confirmations
+) -> None:
+    """A real press, move and release drags the pin; once it goes back it sits right."""
+    show_day(qtbot, map_view, load_day(factory, b.DAY))
+    map_view.set_pin_mode(True)
+    qtbot.waitUntil(lambda: order_state(qtbot, map_view, 9)["draggable"])
+    start = order_state(qtbot, map_view, 9)["point"]
+    assert drawn_at(qtbot, map_view, 9) == pytest.approx(start, abs=1.5)
+    drag = f"""(function () {{
+        const el = dispatcherMap.marker(9).getElement();
+        const c = dispatcherMap.map.getContainer().getBoundingClientRect();
+        const ev = (type, x, y) => new MouseEvent(type, {{
+            bubbles: true, cancelable: true, button: 0, buttons: 1,
+            clientX: c.left + x, clientY: c.top + y}});
+        // The pin stays under the mouse, so it is the target of every event.
+        el.dispatchEvent(ev('mousedown', {start["x"]}, {start["y"]}));
+        el.dispatchEvent(ev('mousemove', {start["x"] + 20}, {start["y"] + 10}));
+        el.dispatchEvent(ev('mousemove', {start["x"] + 60}, {start["y"] + 30}));
+        const mid = dispatcherMap.map.latLngToContainerPoint(
+            dispatcherMap.marker(9).getLatLng());
+        const r = el.getBoundingClientRect();
+        const at = {{
+            x: r.left + r.width / 2 - c.left, y: r.top + r.height / 2 - c.top}};
+        el.dispatchEvent(ev('mouseup', {start["x"] + 60}, {start["y"] + 30}));
+        return {{marker: mid, drawn: at}};
+    }})()"""
+    with qtbot.waitSignal(map_view.sig_location_change_requested, timeout=5_000):
+        during = js(qtbot, map_view, drag)
+    # Mid-drag the pin is drawn where the marker says it is, 60 px right.
+    assert during["drawn"] == pytest.approx(during["marker"], abs=1.5)
+    assert during["drawn"]["x"] == pytest.approx(start["x"] + 60, abs=1.5)
+    # Back at its saved place (the test's "yes" asks Python to move the customer).
+    qtbot.waitUntil(lambda: order_state(qtbot, map_view, 9)["point"] == start)
+    assert drawn_at(qtbot, map_view, 9) == pytest.approx(start, abs=1.5)
+
+
 def test_pin_drag_declined_changes_nothing(
     qtbot: QtBot, map_view: MapView, factory: Any, confirm: Confirmations
 ) -> None:
