@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import time
 import warnings
 from typing import TYPE_CHECKING, Any
 
@@ -306,24 +307,69 @@ def search(
     )
     builder = _Builder(problem, vehicles, jobs, time_scale, required=fleet_first)
     data = builder.data()
+    ends = time.perf_counter() + budget
+    start = builder.solution(data, initial) if initial else None
     if fleet_first:
         fleet_stop = _criterion(MaxRuntime(budget * fleet_share), stop, on_cost)
-        smaller = pyvrp.minimise_fleet(data, fleet_stop, seed=seed)
-        if smaller.num_available < data.vehicle_type(0).num_available:
-            trial = data.replace(vehicle_types=[smaller])
-            rest = _criterion(MaxRuntime(budget * (1 - fleet_share)), stop, on_cost)
-            result = pyvrp.solve(trial, rest, seed=seed, display=False)
-            if result.best.is_feasible():
-                return builder.routes(result.best)
-        budget *= 1 - fleet_share
-    criterion = _criterion(MaxRuntime(budget), stop, on_cost)
-    start = builder.solution(data, initial) if initial else None
+        smaller, feasible = _minimise_fleet(data, fleet_stop, seed)
+        if feasible is not None:
+            # Improve the smallest feasible plan found, with that fleet.
+            data = data.replace(vehicle_types=[smaller])
+            start = builder.solution(data, builder.routes(feasible))
+    left = max(0.05, ends - time.perf_counter())
+    criterion = _criterion(MaxRuntime(left), stop, on_cost)
     result = pyvrp.solve(
         data, criterion, seed=seed, display=False, initial_solution=start
     )
     # Even an infeasible best (a large instance short of time) is a useful
     # start: the engine cuts every route back to what keeps the rules.
     return builder.routes(result.best)
+
+
+def _minimise_fleet(data: Any, stop: Any, seed: int) -> tuple[Any, Any]:
+    """The smallest fleet that has a feasible plan, and that plan (or None).
+
+    PyVRP's ``minimise_fleet`` with the plan kept: it returns only the fleet,
+    and a fresh search with that fleet often misses feasibility on tight
+    200-customer instances (and restarting cost time past the budget).
+    """
+    import pyvrp
+    from pyvrp.stop import FirstFeasible, MultipleCriteria
+
+    cost = pyvrp.CostEvaluator([0] * data.num_load_dimensions, 0, 0)
+    # The fleet size is what is tried here: a huge fixed cost per vehicle
+    # would only drown PyVRP's penalties for broken windows.
+    fleet = data.vehicle_type(0).replace(fixed_cost=0)
+    plan = None
+    while fleet.num_available > _fleet_lower_bound(data):
+        fewer = fleet.replace(num_available=fleet.num_available - 1)
+        result = pyvrp.solve(
+            data.replace(vehicle_types=[fewer]),
+            MultipleCriteria([FirstFeasible(), stop]),
+            seed=seed,
+            display=False,
+        )
+        best = result.best
+        if not best.is_feasible():
+            break
+        fleet, plan = fewer.replace(num_available=best.num_routes()), best
+        if stop(cost.cost(best)):
+            break
+    return fleet, plan
+
+
+def _fleet_lower_bound(data: Any) -> int:
+    """Vehicles needed for the total demand in the tightest load dimension."""
+    clients = data.clients()
+    bound = 1
+    for dim, cap in enumerate(data.vehicle_type(0).capacity):
+        for amounts in (
+            [c.delivery[dim] for c in clients],
+            [c.pickup[dim] for c in clients],
+        ):
+            if cap > 0:
+                bound = max(bound, math.ceil(sum(amounts) / cap))
+    return bound
 
 
 def _criterion(
