@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from db.database import open_database
@@ -24,6 +25,7 @@ from tests.integration.conftest import (  # pg_schema_url is a fixture
     pg_schema_url,  # noqa: F401
 )
 from tests.live_editor import Editor
+from tests.tcp_proxy import TcpProxy
 from ui.app import build_main_window
 
 if TYPE_CHECKING:
@@ -124,3 +126,59 @@ def test_terminated_backends_raise_the_banner_and_nothing_is_lost(
     # The pool's dead connection is replaced on checkout: the next edit is saved.
     window.document.request_move([view.lines[2].order.id], van2)
     assert window.document.undo_stack.count() == 1
+
+
+@pytest.fixture
+def proxy() -> Iterator[TcpProxy]:
+    """A cuttable path to the test server."""
+    url = make_url(pg_admin_url())
+    opened = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
+    yield opened
+    opened.close()
+
+
+def test_an_unreachable_server_shows_the_banner_and_refuses_edits(
+    qtbot: QtBot,
+    pg_database: Database,
+    pg_schema_url: str,  # noqa: F811
+    proxy: TcpProxy,
+    settings: QSettings,
+) -> None:
+    """Cut off: banner up, an edit says it was not saved and is not; back: it works."""
+    via_proxy = make_url(pg_schema_url).set(host="127.0.0.1", port=proxy.port)
+    database = open_database(
+        via_proxy.render_as_string(hide_password=False), actor="tester"
+    )
+    window = build_main_window(database, settings=settings, with_map=False, live=True)
+    qtbot.addWidget(window)
+    try:
+        assert window.show_day(b.DAY)
+        assert window.live is not None
+        qtbot.waitUntil(lambda: window.live.source.listening, timeout=5000)
+        view = window.document.view
+        order, van2 = view.lines[3].order.id, max(view.vehicles)
+        with qtbot.waitSignal(
+            window.live.sig_connection_changed, timeout=10000
+        ) as lost:
+            proxy.cut()
+        assert lost.args[0] is False
+        assert window.banner.isVisibleTo(window)
+        assert "No connection to the database" in window.banner.text()
+        with qtbot.waitSignal(window.document.sig_error) as error:
+            window.document.request_move([order], van2)
+        assert "was not saved: there is no connection" in error.args[0]
+        assert window.document.undo_stack.count() == 0
+        with pg_database.uow_factory() as uow:  # the server itself, not the proxy
+            assert uow.plans.get(b.DAY).version == view.plan_version
+        with qtbot.waitSignal(
+            window.live.sig_connection_changed, timeout=15000
+        ) as back:
+            proxy.restore()
+        assert back.args == [True, ""]
+        assert "Connected again" in window.banner.text()
+        window.document.request_move([order], van2)
+        assert window.document.undo_stack.count() == 1
+        assert vehicle_of(window, order) == van2
+    finally:
+        window.close()
+        database.dispose()
