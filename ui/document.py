@@ -220,6 +220,7 @@ class PlanDocument(QObject):
 
     # -- other windows and the connection ----------------------------------------------
 
+    @Slot(object)
     def apply_remote(self, changes: Sequence[Change]) -> bool:
         """Show what other windows committed to the open day.
 

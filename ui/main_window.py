@@ -29,6 +29,7 @@ from PySide6.QtCore import (
     QSignalBlocker,
     Qt,
     Signal,
+    Slot,
 )
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -726,6 +727,7 @@ class MainWindow(QMainWindow):
         who = ", ".join(users) if users else "another window"
         self.statusBar().showMessage(f"Updated with changes by {who}.", 8000)
 
+    @Slot(bool, str)
     def _on_live_connection_changed(self, connected: bool, message: str) -> None:
         if connected:
             self.document.set_connection_lost(None)
@@ -734,9 +736,11 @@ class MainWindow(QMainWindow):
             self.document.set_connection_lost(message)
             self.banner.show_lost(message)
 
+    @Slot(object)
     def _on_live_presence_changed(self, others: Sequence[PresenceEntry]) -> None:
         self.presence_label.set_presence(others, self.day())
 
+    @Slot(object, object)
     def _on_live_last_changes_changed(
         self, day: dt.date, last: Mapping[VehicleId, tuple[str, dt.datetime]]
     ) -> None:
