@@ -110,13 +110,15 @@ class PlanDocument(QObject):
         What the drivers hold now.
     """
 
-    sig_remote_applied = Signal(object)
+    sig_remote_applied = Signal(object, bool)
     """Other people's committed changes are now shown (the undo stack is empty).
 
     Parameters
     ----------
     users : tuple[str, ...]
         Who made them.
+    undo_cleared : bool
+        True if the undo stack held steps that were dropped.
     """
 
     _sig_recovery_requested = Signal()
@@ -255,9 +257,10 @@ class PlanDocument(QObject):
             return False
         self._missed_remote = False
         self._view = view
+        undo_cleared = self.undo_stack.count() > 0
         self.undo_stack.clear()
         self.sig_plan_changed.emit(plan_changes)
-        self.sig_remote_applied.emit(refresh_users)
+        self.sig_remote_applied.emit(refresh_users, undo_cleared)
         return True
 
     @property

@@ -723,9 +723,12 @@ class MainWindow(QMainWindow):
     def _on_document_error(self, message: str) -> None:
         self.show_error(message)
 
-    def _on_document_remote_applied(self, users: Sequence[str]) -> None:
+    def _on_document_remote_applied(
+        self, users: Sequence[str], undo_cleared: bool
+    ) -> None:
         who = ", ".join(users) if users else "another window"
-        self.statusBar().showMessage(f"Updated with changes by {who}.", 8000)
+        note = " Your undo history was cleared." if undo_cleared else ""
+        self.statusBar().showMessage(f"Updated with changes by {who}.{note}", 10_000)
 
     @Slot(bool, str)
     def _on_live_connection_changed(self, connected: bool, message: str) -> None:

@@ -75,7 +75,7 @@ def measure(database: Database, url: str, edits: int) -> list[float]:
     source, target = routes[0].route, routes[1].route
     mover = next(s.order_id for s in source.stops if not s.locked)
     shown: list[float] = []
-    window.document.sig_remote_applied.connect(lambda _users: shown.append(time.time()))
+    window.document.sig_remote_applied.connect(lambda *_args: shown.append(time.time()))
     editor = Editor(url, DAY, actor=database.actor)
     latencies: list[float] = []
     try:

@@ -91,7 +91,7 @@ def test_notify_from_another_process_reaches_the_window(
     van2 = max(view.vehicles)
     with qtbot.waitSignal(window.document.sig_remote_applied, timeout=5000) as applied:
         editor.move(order, van2)
-    assert applied.args == [("anna",)]
+    assert applied.args == [("anna",), False]
     assert vehicle_of(window, order) == van2
     assert "anna" in window.statusBar().currentMessage()
 

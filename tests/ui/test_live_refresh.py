@@ -80,7 +80,7 @@ def test_a_remote_move_refreshes_only_the_touched_routes(
     assert plan_changes.vehicles == {vehicle_id(factory, "Van 2")}
     assert order_id(factory, "ORD-3") in plan_changes.orders
     assert order_id(factory, "ORD-1") not in plan_changes.orders
-    assert applied.args == [(theirs.uow_factory().actor,)]
+    assert applied.args == [(theirs.uow_factory().actor,), True]
     assert mine.view == theirs.view
     assert mine.plan_version == theirs.plan_version
     assert mine.undo_stack.count() == 0

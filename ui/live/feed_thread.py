@@ -169,7 +169,7 @@ class LiveFeed(QObject):
         )
         self._thread.start()
 
-    def stop(self, timeout: float = 5.0) -> None:
+    def stop(self, timeout: float = 2.0) -> None:
         """Stop the thread, remove this window's presence and close the feed."""
         self._stop.set()
         self._source.close()
