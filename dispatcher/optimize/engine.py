@@ -27,6 +27,7 @@ from dispatcher.optimize.ortools_backend import PROGRESS_INTERVAL, SearchResult
 from dispatcher.optimize.params import Progress, SolveParams
 from dispatcher.optimize.solution import Status, make_solution, time_route
 from dispatcher.optimize.stop import AnyOf, MaxRuntime, Never
+from dispatcher.optimize.weights import COST_SCALE, compute_weights
 from dispatcher.scheduling import schedule_route
 
 if TYPE_CHECKING:
@@ -139,6 +140,7 @@ class _Search:
         self._last_report = 0.0
         self._last_cost = float("inf")
         self.judge = Judge(problem, params.time_scale)
+        self.weights = compute_weights(problem, params.time_scale)
 
     def remaining(self) -> float:
         return self.deadline - time.perf_counter()
@@ -198,15 +200,14 @@ class _Search:
         if start is None and len(jobs) > FIRST_PLAN_JOBS:
             first = self._pyvrp(vehicles, jobs, budget * FIRST_PLAN_SHARE, None)
             start = self.complete(first, vehicles, jobs)
-        if start is not None:
-            self._report_plan(start, jobs, "first plan")
+            self.report_plan(start, jobs, "first plan")
         routes = self._pyvrp(vehicles, jobs, ends - time.perf_counter(), start)
         repaired = self.complete(routes, vehicles, jobs)
         if start is not None and _unserved(self.problem, start, jobs) < _unserved(
             self.problem, repaired, jobs
         ):
             repaired = {v: list(seq) for v, seq in start.items()}
-        self._report_plan(repaired, jobs, "second search")
+        self.report_plan(repaired, jobs, "second search")
         served = sum(len(seq) for seq in repaired.values())
         if served == len(jobs):
             result = self.run(
@@ -240,16 +241,28 @@ class _Search:
             initial=initial,
         )
 
-    def _report_plan(
+    def report_plan(
         self, routes: Mapping[int, Sequence[int]], jobs: Sequence[int], phase: str
     ) -> None:
-        """Report a complete, checked plan (routes the model accepts)."""
+        """Report a complete, checked plan (routes the model accepts).
+
+        Its objective is counted as OR-Tools counts it: route costs (km when
+        minimising distance) plus the drop penalties of the orders left out.
+        """
         if self.progress is None:
             return
         served = sum(len(seq) for seq in routes.values())
+        problem = self.problem
+        planned = {j for seq in routes.values() for j in seq}
+        money = 0.0
+        for v, seq in routes.items():
+            if seq:
+                sched = time_route(problem, v, seq, None)
+                money += sched.km if problem.objective.distance_only else sched.cost
+        penalty = sum(self.weights.penalty[j] for j in jobs if j not in planned)
         self.progress(
             Progress(
-                objective=self._last_cost,
+                objective=money * COST_SCALE + penalty,
                 elapsed=time.perf_counter() - self.started,
                 solutions=self.solutions,
                 vehicles=sum(1 for seq in routes.values() if seq),
@@ -396,6 +409,8 @@ def solve(
         and (params.workers == 1 or params.variant > 0)
     )
     initial = search.complete(current, vehicles, jobs) if current else None
+    if initial:
+        search.report_plan(initial, jobs, "warm start")
     result = None
     if params.second_search and pyvrp_backend.supports(problem, vehicles, jobs):
         result = search.second_search(vehicles, jobs, initial)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 from functools import cache
 
 import pytest
@@ -21,7 +22,7 @@ from dispatcher.optimize.breaks import break_models
 from dispatcher.optimize.build import build_problem
 from dispatcher.optimize.checker import check
 from dispatcher.optimize.engine import solve
-from dispatcher.optimize.params import SolveParams
+from dispatcher.optimize.params import Progress, SolveParams
 from dispatcher.optimize.problem import Objective, RoutingProblem
 from dispatcher.scheduling import schedule_route
 from dispatcher.timing import DayContext
@@ -150,3 +151,14 @@ def test_plans_re_time_on_the_board_to_the_same_cost_and_lateness() -> None:
         )
         breaks += len(board.breaks)
     assert breaks > 0, "the day should exercise the break rule"
+
+
+def test_the_warm_start_is_reported_before_the_search() -> None:
+    """The completed warm start is the first plan the caller hears of."""
+    problem = demo_day()
+    reports: list[Progress] = []
+    solve(problem, SolveParams(time_limit=1.0), progress=reports.append)
+    first = next(r for r in reports if r.unassigned is not None)
+    assert first.phase == "warm start"
+    assert math.isfinite(first.objective)
+    assert first.unassigned <= len(problem.jobs) - _served(problem)
