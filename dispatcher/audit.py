@@ -121,6 +121,8 @@ def _subject(change: Change, names: Names) -> str:
         return f"the plan of {change.entity_id}"
     if change.entity == "customer" and "name" in state:
         return f"customer {state['name']}"
+    if change.entity == "user" and "login" in state:
+        return f"user {state['login']}"
     return f"{change.entity} {change.entity_id}"
 
 

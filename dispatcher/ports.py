@@ -191,6 +191,10 @@ class UserRepository(Protocol):
         """Store a new user."""
         ...
 
+    def update(self, user: User) -> User:
+        """Overwrite a stored user (name, role, active); raises ``NotFound``."""
+        ...
+
     def list(self) -> builtins.list[User]:
         """All users, by login."""
         ...

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from dispatcher.model import Customer, CustomerId, Location, Order
-    from dispatcher.ports import UnitOfWorkFactory
+    from dispatcher.ports import UnitOfWork, UnitOfWorkFactory
 
 
 def create_orders(
@@ -135,6 +135,61 @@ def ensure_user(uow_factory: UnitOfWorkFactory, login: str, role: Role) -> User:
             record_change(uow, "user", user.id, ChangeAction.CREATE, after=user)
             uow.commit()
     return user
+
+
+def set_user(
+    uow_factory: UnitOfWorkFactory,
+    login: str,
+    role: Role,
+    *,
+    name: str | None = None,
+    active: bool = True,
+) -> User:
+    """Add a user or change one's role, name or active flag (admins only).
+
+    Raises
+    ------
+    PermissionDenied
+        If the signed-in user may not manage users.
+    ValidationError
+        If the change would leave the database without an active admin.
+    """
+    with uow_factory() as uow:
+        check(uow, Action.MANAGE_USERS)
+        before = uow.users.by_login(login)
+        if before is None:
+            user = uow.users.add(
+                User(UserId(NEW_ID), login, name or login, role, active)
+            )
+            record_change(uow, "user", user.id, ChangeAction.CREATE, after=user)
+        else:
+            user = dataclasses.replace(
+                before, role=role, name=name or before.name, active=active
+            )
+            if user == before:
+                return before
+            _keep_an_admin(uow, user)
+            uow.users.update(user)
+            record_change(
+                uow, "user", user.id, ChangeAction.UPDATE, before=before, after=user
+            )
+        uow.commit()
+    return user
+
+
+def _keep_an_admin(uow: UnitOfWork, changed: User) -> None:
+    """Refuse a change that leaves no active admin (nobody could manage users)."""
+    admins = [
+        u
+        for u in uow.users.list()
+        if u.active and u.role is Role.ADMIN and u.id != changed.id
+    ]
+    if not admins and not (changed.active and changed.role is Role.ADMIN):
+        raise ValidationError(
+            f"{changed.login} is the last active admin; make someone else an "
+            "admin first.",
+            field="role",
+        )
 
 
 def move_customer(

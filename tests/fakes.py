@@ -265,6 +265,12 @@ class _Users:
         self._s.users[stored.id] = stored
         return stored  # type: ignore[no-any-return]
 
+    def update(self, user: User) -> User:
+        if user.id not in self._s.users:
+            raise NotFound(f"User {user.login} does not exist")
+        self._s.users[user.id] = user
+        return user
+
     def list(self) -> list[User]:
         return sorted(self._s.users.values(), key=lambda u: u.login)
 

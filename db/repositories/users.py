@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 
+from sqlalchemy import update
+
 from db import mapping as m
 from db.errors import translating_methods
 from db.repositories.base import SqlRepository, select_records
 from db.schema import UserRow
-from dispatcher.errors import ValidationError
+from dispatcher.errors import NotFound, ValidationError
 from dispatcher.model import User, UserId
 
 
@@ -31,6 +33,18 @@ class SqlUserRepository(SqlRepository):
             )
         (new_id,) = self._insert(UserRow, [m.user_values(user)])
         return dataclasses.replace(user, id=UserId(new_id))
+
+    def update(self, user: User) -> User:
+        """Overwrite a stored user (name, role, active); raises ``NotFound``."""
+        result = self._session.execute(
+            update(UserRow)
+            .where(UserRow.id == user.id)
+            .values(m.user_values(user))
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 0:  # type: ignore[attr-defined]
+            raise NotFound(f"User {user.login} does not exist; reload the list.")
+        return user
 
     def list(self) -> list[User]:
         """All users, by login."""

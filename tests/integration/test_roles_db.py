@@ -11,9 +11,10 @@ import pytest
 from db.database import open_database, signed_in_login
 from db.engine import sqlite_url
 from dispatcher import plan_edits, services
+from dispatcher.audit import history
 from dispatcher.dispatching import dispatch
-from dispatcher.errors import PermissionDenied
-from dispatcher.model import Location, Role, TimeWindow
+from dispatcher.errors import PermissionDenied, ValidationError
+from dispatcher.model import ChangeQuery, Location, Role, TimeWindow
 from tests import builders as b
 from tests.integration.team import TeamDay, add_team, stored_state, team_day
 
@@ -211,3 +212,28 @@ def test_postgresql_signs_in_the_database_role(pg_schema_url: str) -> None:
             signed_in.dispose()
     finally:
         database.dispose()
+
+
+def test_admins_change_roles_and_the_change_is_audited(
+    sqlite_database: Database,
+) -> None:
+    day = team_day(sqlite_database)
+    with pytest.raises(PermissionDenied):
+        services.set_user(day.as_user("anna"), "sam", Role.DISPATCHER)
+    services.set_user(day.as_user("ada"), "sam", Role.DISPATCHER)
+    assert _reorder_van_1(day, "sam").changed
+    (entry,) = history(day.as_user("mia"), ChangeQuery(entity="user"))
+    assert entry.headline == "ada changed user sam"
+    assert entry.lines == ("role staff → dispatcher",)
+
+
+def test_the_last_admin_cannot_step_down(sqlite_database: Database) -> None:
+    day = team_day(sqlite_database)
+    before = stored_state(day.as_user("ada"))
+    with pytest.raises(ValidationError, match="last active admin"):
+        services.set_user(day.as_user("ada"), "ada", Role.DISPATCHER)
+    assert stored_state(day.as_user("ada")) == before
+    services.set_user(day.as_user("ada"), "mia", Role.ADMIN)
+    assert services.set_user(day.as_user("ada"), "ada", Role.MANAGER).role is (
+        Role.MANAGER
+    )
