@@ -303,7 +303,14 @@ class ChangeRow(Base):
     """One append-only row of the change log; its id orders the feed."""
 
     __tablename__ = "changes"
-    __table_args__ = (Index("ix_changes_entity_entity_id", "entity", "entity_id"),)
+    __table_args__ = (
+        Index("ix_changes_entity_entity_id", "entity", "entity_id"),
+        # The audit trail filters by person or time; conflicts look up one
+        # day's rows of one kind, newest first.
+        Index("ix_changes_user_id", "user", "id"),
+        Index("ix_changes_at", "at"),
+        Index("ix_changes_plan_date_entity_id", "plan_date", "entity", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime, nullable=False)

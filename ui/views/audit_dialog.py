@@ -113,7 +113,9 @@ class AuditDialog(QDialog):
         self.user_combo = QComboBox(self)
         self.user_combo.setEditable(True)
         self.user_combo.setMinimumContentsLength(10)
-        self.user_combo.lineEdit().setPlaceholderText("anyone")
+        line = self.user_combo.lineEdit()
+        if line is not None:
+            line.setPlaceholderText("anyone")
         self.span_combo = QComboBox(self)
         for label, span in SPANS:
             self.span_combo.addItem(label, span)
