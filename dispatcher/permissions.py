@@ -119,9 +119,10 @@ def require(
         return
     target = f" {what}" if what else ""
     when = " of a dispatched day" if dispatched and allowed(user.role, action) else ""
+    who = "a dispatcher or an admin" if allowed(Role.DISPATCHER, action) else "an admin"
     raise PermissionDenied(
         f"{user.login} is signed in as {user.role.value} and may not "
-        f"{describe(action)}{target}{when}; ask a dispatcher or an admin."
+        f"{describe(action)}{target}{when}; ask {who}."
     )
 
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 COMMAND_MODULES = (
     "db_commands",
+    "users_command",
     "demo_command",
     "optimize_command",
     "bench_command",
