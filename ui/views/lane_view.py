@@ -25,10 +25,12 @@ from ui.models.badges import MUTED_COLOR
 from ui.views.board_paint import small_font
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from PySide6.QtCore import QItemSelectionModel
     from PySide6.QtGui import QKeyEvent, QPaintEvent
 
-    from ui.models.route_board_model import RouteBoardModel
+    from ui.models.route_board_model import AnyIndex, RouteBoardModel
     from ui.views.route_card_delegate import RouteCardDelegate
 
 _DRAG_CARD_WIDTH = 220
@@ -89,6 +91,36 @@ class LaneView(QListView):
         return self.visualRect(self._board_model.index(row, 0, self.rootIndex()))
 
     # -- Qt overrides ---------------------------------------------------------------
+
+    def dataChanged(
+        self,
+        topLeft: AnyIndex,
+        bottomRight: AnyIndex,
+        roles: Sequence[int] = (),
+    ) -> None:
+        """Repaint only for this lane's cards.
+
+        QListView lays out all its rows again after any ``dataChanged`` of the
+        model; with forty lanes on one model, re-timing one route would lay out
+        every card of the board.
+        """
+        if topLeft.parent() == self.rootIndex():
+            super().dataChanged(topLeft, bottomRight, list(roles))
+
+    def rowsInserted(self, parent: AnyIndex, start: int, end: int) -> None:
+        """Lay the cards out again only when they are this lane's.
+
+        QListView re-lays out all its rows for rows inserted anywhere in the
+        model; with forty lanes sharing one model, an edit would lay out every
+        card of the board twice.
+        """
+        if parent == self.rootIndex():
+            super().rowsInserted(parent, start, end)
+
+    def rowsAboutToBeRemoved(self, parent: AnyIndex, start: int, end: int) -> None:
+        """Only this lane's removals concern its layout (see ``rowsInserted``)."""
+        if parent == self.rootIndex():
+            super().rowsAboutToBeRemoved(parent, start, end)
 
     def startDrag(self, supportedActions: Qt.DropAction) -> None:
         """Drag every selected card of the board, not only this lane's.
