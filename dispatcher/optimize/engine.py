@@ -66,6 +66,10 @@ FLEET_SHARES = (0.3, 0.6)
 FIRST_PHASE_SHARE = 0.3
 """Share of the budget for the first plan before route elimination starts."""
 
+PYVRP_SECONDS_PER_JOB = 0.0035
+"""Rough time PyVRP needs per job before it can improve anything (its data and
+first local search: 7 s at 2,000 orders); with less, it is not started."""
+
 MODEL_SECONDS_PER_JOB = 0.0015
 """Rough time OR-Tools takes to build its model, per job (1.5 s at 1,000)."""
 
@@ -79,7 +83,10 @@ FIRST_PLAN_JOBS = 300
 """Above this many jobs a cold start gets a quick first plan before the search."""
 
 FIRST_PLAN_SHARE = 0.3
-"""Share of the second search's budget spent on that quick first plan."""
+"""Share of the second search's budget spent on that quick first plan..."""
+
+FIRST_PLAN_SECONDS = 3.0
+"""... but never more than this: long runs must not delay their first plan."""
 
 
 def feasible_subsequence(
@@ -196,9 +203,12 @@ class _Search:
         Returns None if OR-Tools finds no plan from them either.
         """
         budget = self.params.time_limit * second_search_share(len(jobs))
-        ends = time.perf_counter() + budget
+        # Leave time to complete PyVRP's routes, however long set-up took.
+        tail = self.params.time_limit * LEFTOVER_SHARE
+        ends = min(time.perf_counter() + budget, self.deadline - tail)
         if start is None and len(jobs) > FIRST_PLAN_JOBS:
-            first = self._pyvrp(vehicles, jobs, budget * FIRST_PLAN_SHARE, None)
+            quick = min(budget * FIRST_PLAN_SHARE, FIRST_PLAN_SECONDS)
+            first = self._pyvrp(vehicles, jobs, quick, None)
             start = self.complete(first, vehicles, jobs)
             self.report_plan(start, jobs, "first plan")
         routes = self._pyvrp(vehicles, jobs, ends - time.perf_counter(), start)
@@ -412,7 +422,12 @@ def solve(
     if initial:
         search.report_plan(initial, jobs, "warm start")
     result = None
-    if params.second_search and pyvrp_backend.supports(problem, vehicles, jobs):
+    if (
+        params.second_search
+        and pyvrp_backend.supports(problem, vehicles, jobs)
+        and params.time_limit * second_search_share(len(jobs))
+        >= PYVRP_SECONDS_PER_JOB * len(jobs)
+    ):
         result = search.second_search(vehicles, jobs, initial)
     if result is None:
         budget = search.remaining() * (FIRST_PHASE_SHARE if eliminate else 1.0)
