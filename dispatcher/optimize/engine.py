@@ -114,14 +114,6 @@ def _params_for_variant(params: SolveParams) -> SolveParams:
     return replace(params, first_solution=name)
 
 
-def _unserved(
-    problem: RoutingProblem, routes: Mapping[int, Sequence[int]], jobs: Sequence[int]
-) -> tuple[int, int, int]:
-    """Unserved must, high and normal jobs of a plan (lower is better)."""
-    planned = {j for seq in routes.values() for j in seq}
-    return problem.unserved_key(j for j in jobs if j not in planned)
-
-
 def _dropped_key(problem: RoutingProblem, result: SearchResult) -> tuple[int, ...]:
     """Unserved must, high and normal jobs of a search result (lower is better)."""
     return problem.unserved_key(result.dropped)
@@ -213,7 +205,7 @@ class _Search:
             self.report_plan(start, jobs, "first plan")
         routes = self._pyvrp(vehicles, jobs, ends - time.perf_counter(), start)
         repaired = self.complete(routes, vehicles, jobs)
-        if start is not None and _unserved(self.problem, start, jobs) < _unserved(
+        if start is not None and plan_key(self.problem, start, jobs) < plan_key(
             self.problem, repaired, jobs
         ):
             repaired = {v: list(seq) for v, seq in start.items()}
@@ -224,7 +216,7 @@ class _Search:
                 sorted(repaired), jobs, self.remaining(), repaired, "polish"
             )
             if result is not None and not result.dropped:
-                return result
+                return _at_least(self.problem, result, repaired, jobs)
             log.info("OR-Tools did not accept the second search's routes")
         # Some jobs are left (or the restricted fleet failed): OR-Tools starts
         # from the repaired routes and inserts the rest with every vehicle.
@@ -466,24 +458,45 @@ def solve(
     )
 
 
+def plan_key(
+    problem: RoutingProblem, routes: Mapping[int, Sequence[int]], jobs: Sequence[int]
+) -> tuple[float, ...]:
+    """How good a plan is, as the user sees it (lower is better).
+
+    Unserved must, high and normal orders first, then vehicles if they come
+    first, then the cost the route board shows (km when minimising distance).
+    The search's own objective is not used: its departure times and rounding
+    differ from the board's.
+    """
+    planned = {j for seq in routes.values() for j in seq}
+    unserved = problem.unserved_key(j for j in jobs if j not in planned)
+    used = [v for v, seq in routes.items() if seq]
+    money = 0.0
+    for v in used:
+        sched = time_route(problem, v, routes[v], None)
+        money += sched.km if problem.objective.distance_only else sched.cost
+    vehicles = len(used) if problem.objective.minimize_vehicles else 0
+    return (*unserved, vehicles, round(money, 6))
+
+
 def _at_least(
     problem: RoutingProblem,
     result: SearchResult | None,
     start: Mapping[int, Sequence[int]],
     jobs: Sequence[int],
 ) -> SearchResult:
-    """The search result, unless it leaves more orders out than ``start`` does.
+    """The search result, unless ``start`` is a better plan (``plan_key``).
 
     A search that ran out of time (or could not read its warm start) may
     return a worse plan than the one it started from; the start then wins.
     """
     planned = {j for seq in start.values() for j in seq}
     dropped = tuple(j for j in jobs if j not in planned)
-    if result is not None and problem.unserved_key(
-        result.dropped
-    ) <= problem.unserved_key(dropped):
+    if result is not None and plan_key(problem, result.sequences, jobs) <= plan_key(
+        problem, start, jobs
+    ):
         return result
-    log.info("kept the warm start: the search served fewer orders")
+    log.info("kept the plan the search started from: it is better")
     return SearchResult(
         {v: tuple(seq) for v, seq in start.items() if seq}, {}, dropped, 2**62, 0
     )
