@@ -8,8 +8,8 @@ route of Van 2 at 10:42 (ORD-4 added); reload it and make your change again."
 
 Every plan save moves the plan version on by one, and route and dispatch rows
 carry the plan version they produced (``plan_version`` of ``after``, or of
-``before`` plus one for a deleted route). Every save of an order writes one
-order row.
+``before`` plus one for a deleted route), and so do the order rows of a plan
+edit. Every save of an order writes one order row.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from dispatcher.model import ChangeQuery
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Sequence
 
     from dispatcher.model import Change, OrderId
-    from dispatcher.ports import UnitOfWorkFactory
+    from dispatcher.ports import UnitOfWork, UnitOfWorkFactory
 
 PLAN_ENTITIES = frozenset({"route", "dispatch"})
 """Rows that describe a saved plan version."""
@@ -57,12 +57,27 @@ def _explained(
     try:
         with uow_factory() as uow:
             found = [c for q in queries for c in uow.changes.search(q) if newer(c)]
-            theirs = sorted(found, key=lambda c: c.id)
-            names = names_for(uow, theirs)
+            theirs = tuple(sorted(found, key=lambda c: c.id))
+            return theirs, _told(uow, theirs, refusal)
     except DispatcherError:
         return (), refusal  # the conflict stands even if its story cannot be read
-    entries = [describe(c, names) for c in theirs]
-    return tuple(theirs), conflict_message(entries, refusal)
+
+
+def _told(uow: UnitOfWork, theirs: Sequence[Change], refusal: str) -> str:
+    """``refusal`` with the rows ``theirs`` in words (names read through ``uow``)."""
+    names = names_for(uow, theirs)
+    return conflict_message([describe(c, names) for c in theirs], refusal)
+
+
+def overlapping_plan(
+    uow: UnitOfWork, theirs: Sequence[Change], refusal: str
+) -> StalePlan:
+    """``refusal`` as a ``StalePlan`` naming ``theirs``, told inside ``uow``.
+
+    For an edit that could not go on top of other users' saves because they
+    changed the same routes or orders: only those rows are named.
+    """
+    return StalePlan(_told(uow, theirs, refusal), theirs=theirs)
 
 
 def stale_plan(

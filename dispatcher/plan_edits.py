@@ -3,12 +3,19 @@
 Each service opens one unit of work, checks that the signed-in user's role
 allows the edit (else ``PermissionDenied``: see ``dispatcher.permissions``;
 putting unplanned orders on routes is ``ASSIGN``, saving an optimizer result
-``OPTIMIZE``, anything else ``EDIT_PLAN``) and that the stored plan is still at
-the version the caller edited (else ``StalePlan`` naming what the others
-changed in ``theirs``, and nothing is written), applies a
-pure rule of ``dispatcher.planning``, saves the plan, moves the status of
+``OPTIMIZE``, anything else ``EDIT_PLAN``), applies a pure rule of
+``dispatcher.planning`` to the stored plan, saves it, moves the status of
 orders that went on or off the plan (new <-> planned), appends change rows (one
-per changed route, one per order whose status changed) and commits.
+per changed route, one per order whose status changed, each naming the plan
+version it produced) and commits.
+
+Conflicts are told route by route: if others saved the plan after the version
+the caller edited, the edit still goes on top of their saves when they changed
+none of the routes it changes and none of the orders it names or moves
+(``dispatcher.plan_merge``); the returned ``PlanEdit`` then carries their rows
+in ``merged``. Otherwise it is refused with ``StalePlan`` naming the
+overlapping changes in ``theirs``, and nothing is written. An optimizer result
+(``replace_routes``) re-plans the whole day, so any later save refuses it.
 
 The returned ``PlanEdit`` says what changed and holds the routes as they were
 before and after, so an undo is simply ``restore_routes`` with ``before``: a
@@ -27,17 +34,25 @@ from typing import TYPE_CHECKING
 from dispatcher import planning
 from dispatcher.change_log import record_change
 from dispatcher.changes import PlanChanges
-from dispatcher.conflicts import stale_plan
-from dispatcher.errors import NotFound, StalePlan, ValidationError
+from dispatcher.conflicts import overlapping_plan, stale_plan
+from dispatcher.errors import LockedStop, NotFound, StalePlan, ValidationError
 from dispatcher.model import OPEN_ORDER_STATUSES, ChangeAction
 from dispatcher.permissions import Action, acting_user, require
+from dispatcher.plan_merge import Saves, saves_since
 from dispatcher.planning import ABSENT, Names, RouteState
 
 if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Callable, Iterable, Mapping, Sequence
 
-    from dispatcher.model import Order, OrderId, OrderStatus, Plan, VehicleId
+    from dispatcher.model import (
+        Change,
+        Order,
+        OrderId,
+        OrderStatus,
+        Plan,
+        VehicleId,
+    )
     from dispatcher.ports import UnitOfWork, UnitOfWorkFactory
 
 __all__ = [
@@ -53,6 +68,9 @@ __all__ = [
 
 FEW_ORDERS = 20
 """Up to this many orders are read one by one; more read the whole day at once."""
+
+SAVE_ATTEMPTS = 5
+"""Tries of an edit whose save keeps losing the race to other users' saves."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +91,13 @@ class PlanEdit:
         The orders whose status changed, as saved (with their new versions).
     before_statuses, after_statuses
         Their statuses before and after, for an exact undo and redo.
+    merged
+        Other users' change rows saved after the version the caller read, that
+        the edit was applied on top of (empty if the plan was still at it);
+        ``changes`` then names their vehicles and orders too.
+    merged_orders
+        The orders those rows moved or edited, as stored (the edit's own
+        ``orders`` left out).
     """
 
     plan: Plan
@@ -82,6 +107,8 @@ class PlanEdit:
     orders: tuple[Order, ...] = ()
     before_statuses: Mapping[OrderId, OrderStatus] = field(default_factory=dict)
     after_statuses: Mapping[OrderId, OrderStatus] = field(default_factory=dict)
+    merged: tuple[Change, ...] = ()
+    merged_orders: tuple[Order, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -156,23 +183,37 @@ def _edit(
     named: Sequence[OrderId] = (),
     check: Callable[[Mapping[OrderId, Order], Names], None] | None = None,
     statuses: Mapping[OrderId, OrderStatus] | None = None,
+    merge: bool = True,
 ) -> PlanEdit:
-    """``_edit_once``; a lost race is told with the other users' changes."""
-    try:
-        return _edit_once(
-            uow_factory,
-            day,
-            expected_version,
-            rule,
-            action=action,
-            named=named,
-            check=check,
-            statuses=statuses,
-        )
-    except StalePlan as exc:
-        if exc.theirs:
-            raise
-        raise stale_plan(uow_factory, day, expected_version, str(exc)) from exc
+    """``_edit_once``, tried again while saves of others slip in between its read
+    and its write; a refusal is told with the other users' changes."""
+    lost: StalePlan | None = None
+    for _ in range(SAVE_ATTEMPTS if merge else 1):
+        try:
+            return _edit_once(
+                uow_factory,
+                day,
+                expected_version,
+                rule,
+                action=action,
+                named=named,
+                check=check,
+                statuses=statuses,
+                merge=merge,
+            )
+        except _SavedMeanwhile as exc:
+            lost = exc  # again: what they saved may not touch this edit
+        except StalePlan as exc:
+            if exc.theirs:
+                raise
+            lost = exc
+            break
+    assert lost is not None
+    raise stale_plan(uow_factory, day, expected_version, str(lost)) from lost
+
+
+class _SavedMeanwhile(StalePlan):
+    """Somebody saved the plan between this edit's read and its write."""
 
 
 def _edit_once(
@@ -185,6 +226,7 @@ def _edit_once(
     named: Sequence[OrderId],
     check: Callable[[Mapping[OrderId, Order], Names], None] | None,
     statuses: Mapping[OrderId, OrderStatus] | None,
+    merge: bool,
 ) -> PlanEdit:
     """Apply ``rule`` to the stored plan of ``day`` in one unit of work.
 
@@ -201,17 +243,30 @@ def _edit_once(
     statuses
         Exact statuses to give orders that go on or off the plan (undo/redo);
         by default they follow ``planning.planned_status``.
+    merge
+        If the plan moved on past ``expected_version``, apply the rule to the
+        stored plan all the same when the saves in between changed none of the
+        routes it changes and none of the orders it names or moves
+        (``dispatcher.plan_merge``); False refuses any later save.
     """
     with uow_factory() as uow:
         user = acting_user(uow)
         plan = uow.plans.get(day)
+        saves: Saves | None = None
         if plan.version != expected_version:
-            raise _stale(day)
+            saves = saves_since(uow, day, expected_version, plan.version)
+            if not merge or saves is None:
+                raise _stale(day)
         orders = _read_orders(uow, day, named)
         names = _names(uow, orders)
-        if check is not None:
-            check(orders, names)
-        edited = rule(plan, names)
+        try:
+            if check is not None:
+                check(orders, names)
+            edited = rule(plan, names)
+        except (ValidationError, LockedStop) as exc:
+            if saves is not None:  # refused by what the others did: say so
+                raise _stale(day) from exc
+            raise
         vehicles = planning.changed_vehicles(plan, edited)
         if action is None:
             only_assigns = _only_assigns(plan, edited, vehicles)
@@ -222,10 +277,25 @@ def _edit_once(
             dispatched=plan.dispatched_version is not None,
             what=f"on {day:%Y-%m-%d}",
         )
-        if not vehicles:
-            return PlanEdit(plan, PlanChanges(day, plan.version))
         before = planning.route_states(plan, vehicles)
-        saved = uow.plans.save(edited)
+        edited_after = planning.route_states(edited, vehicles)
+        if saves is not None:
+            moved = _moved_orders(before, edited_after) | set(named)
+            overlap = saves.overlapping(vehicles, moved)
+            if overlap:
+                raise overlapping_plan(uow, overlap, str(_stale(day)))
+        merged = _Merged.read(uow, day, saves)
+        if not vehicles:
+            return PlanEdit(
+                plan,
+                merged.changes(plan, vehicles, set()),
+                merged=merged.rows,
+                merged_orders=merged.orders,
+            )
+        try:
+            saved = uow.plans.save(edited)
+        except StalePlan as exc:
+            raise _SavedMeanwhile(str(exc)) from exc
         after = planning.route_states(saved, vehicles)
 
         was_planned = plan.assigned_order_ids()
@@ -248,7 +318,7 @@ def _edit_once(
                 order.id,
                 ChangeAction.UPDATE,
                 before={"status": old_statuses[order.id].value},
-                after={"status": order.status.value},
+                after={"status": order.status.value, "plan_version": saved.version},
                 plan_date=day,
             )
         uow.commit()
@@ -256,12 +326,68 @@ def _edit_once(
     touched = {
         oid for state in (*before.values(), *after.values()) for oid in state.order_ids
     }
-    changes = PlanChanges(
-        day, saved.version, frozenset(vehicles), frozenset(touched | flipped)
-    )
+    own = {o.id for o in updated}
     return PlanEdit(
-        saved, changes, before, after, tuple(updated), old_statuses, new_statuses
+        saved,
+        merged.changes(saved, vehicles, touched | flipped),
+        before,
+        after,
+        tuple(updated),
+        old_statuses,
+        new_statuses,
+        merged=merged.rows,
+        merged_orders=tuple(o for o in merged.orders if o.id not in own),
     )
+
+
+def _moved_orders(
+    before: Mapping[VehicleId, RouteState], after: Mapping[VehicleId, RouteState]
+) -> set[OrderId]:
+    """Orders an edit puts on, takes off or moves between these routes."""
+    moved: set[OrderId] = set()
+    for vid, old in before.items():
+        moved.update(set(old.order_ids) ^ set(after[vid].order_ids))
+    return moved
+
+
+@dataclass(frozen=True, slots=True)
+class _Merged:
+    """Other users' saves an edit goes on top of, and the orders they touched."""
+
+    saves: Saves = field(default_factory=Saves)
+    orders: tuple[Order, ...] = ()
+
+    @classmethod
+    def read(cls, uow: UnitOfWork, day: dt.date, saves: Saves | None) -> _Merged:
+        """The saves and their orders as stored now (nothing if no saves)."""
+        if saves is None:
+            return cls()
+        orders = _read_orders(uow, day, saves.order_ids)
+        return cls(saves, tuple(orders[oid] for oid in sorted(orders)))
+
+    @property
+    def rows(self) -> tuple[Change, ...]:
+        """Their change rows, oldest first."""
+        return self.saves.rows
+
+    def changes(
+        self, plan: Plan, vehicles: Iterable[VehicleId], orders: Iterable[OrderId]
+    ) -> PlanChanges:
+        """What changed for a screen that showed the read version: this edit's
+        vehicles and orders, and theirs."""
+        theirs = self.saves.vehicles
+        on_theirs = {
+            oid
+            for route in plan.routes
+            if route.vehicle_id in theirs
+            for oid in route.order_ids
+        }
+        return PlanChanges(
+            plan.date,
+            plan.version,
+            frozenset(vehicles) | theirs,
+            frozenset(orders) | self.saves.listed_order_ids | on_theirs,
+        )
 
 
 def _update_statuses(
@@ -376,7 +502,8 @@ def move_orders(
     day
         The plan date; every order must be of this date.
     expected_version
-        The plan version the caller shows; the edit is refused if it moved on.
+        The plan version the caller shows; if it moved on, the edit goes on top
+        of the saves in between unless they touched the same routes or orders.
     order_ids, vehicle_id, index
         As in ``dispatcher.planning.move_orders``: None vehicle unassigns, the
         index is a drop row of the target route (None appends).
@@ -389,7 +516,8 @@ def move_orders(
     Raises
     ------
     StalePlan
-        If the plan is no longer at ``expected_version``; nothing is written.
+        If others changed the same routes or orders (or dispatched) since
+        ``expected_version``; nothing is written.
     LockedStop
         If a locked stop or route would change; nothing is written.
     ValidationError
@@ -421,7 +549,7 @@ def set_stops_locked(
     Raises
     ------
     StalePlan
-        If the plan is no longer at ``expected_version``.
+        If others changed the same routes or orders since ``expected_version``.
     ValidationError
         If one of the orders is on no route.
     """
@@ -448,7 +576,7 @@ def set_route_locked(
     Raises
     ------
     StalePlan
-        If the plan is no longer at ``expected_version``.
+        If others changed the same route since ``expected_version``.
     ValidationError
         If the vehicle does not exist.
     """
@@ -474,11 +602,14 @@ def restore_routes(
     Undo calls it with ``PlanEdit.before`` and ``before_statuses``, redo with
     ``after`` and ``after_statuses``. Locks are not checked: the states are ones
     the plan had. The plan version still goes up: this is a new transaction.
+    Like every edit it goes on top of others' saves of other routes, so an
+    undo never puts back a route (or an order) somebody changed since.
 
     Raises
     ------
     StalePlan
-        If the plan is no longer at ``expected_version``.
+        If others changed these routes or their orders since
+        ``expected_version``.
     """
     return _edit(
         uow_factory,
@@ -500,7 +631,8 @@ def replace_routes(
     Raises
     ------
     StalePlan
-        If the plan is no longer at ``expected_version``.
+        If the plan is no longer at ``expected_version`` (the result was made
+        for the whole day as it was then).
     LockedStop
         If a locked route or stop would change.
     """
@@ -513,4 +645,5 @@ def replace_routes(
         action=Action.OPTIMIZE,
         named=listed,
         check=_open_orders_of(day, listed, *sequences),
+        merge=False,
     )

@@ -161,3 +161,111 @@ def test_a_dispatch_in_between_is_named_despite_its_many_order_rows(
     assert [(c.user, c.entity) for c in caught.value.theirs] == [("anna", "dispatch")]
     assert "anna dispatched the plan of 2026-11-24 at " in str(caught.value)
     assert "(2 routes sent)" in str(caught.value)
+
+
+def _statuses(factory: Any) -> dict[int, OrderStatus]:
+    with factory() as uow:
+        return {x.id: x.status for x in uow.orders.for_date(b.DAY)}
+
+
+def test_edits_of_different_routes_from_one_version_are_both_stored(
+    day: TeamDay,
+) -> None:
+    anna, ben = day.as_user("anna"), day.as_user("ben")
+    van1, van2, van3 = day.vans
+    o = day.orders
+    read = 1  # both screens show plan version 1
+    plan_edits.move_orders(anna, b.DAY, read, [o[4]], van2, None)
+
+    edit = plan_edits.move_orders(ben, b.DAY, read, [o[5]], van3, None)
+
+    assert _routes(day.database.uow_factory) == {
+        van1: (o[0], o[1], o[2]),
+        van2: (o[3], o[4]),
+        van3: (o[5],),
+    }
+    assert _statuses(anna)[o[4]] is _statuses(ben)[o[5]] is OrderStatus.PLANNED
+    assert edit.plan.version == 3
+    assert [(c.user, c.entity) for c in edit.merged] == [
+        ("anna", "route"),
+        ("anna", "order"),
+    ]
+    assert edit.changes.vehicles == {van2, van3}
+    assert [x.id for x in edit.merged_orders] == [o[4]]
+    # Ben's undo takes back his route only and keeps Anna's.
+    plan_edits.restore_routes(ben, b.DAY, 3, edit.before, edit.before_statuses)
+    assert _routes(ben) == {van1: (o[0], o[1], o[2]), van2: (o[3], o[4])}
+
+
+def test_simultaneous_edits_of_different_routes_both_win(day: TeamDay) -> None:
+    anna, ben = day.as_user("anna"), day.as_user("ben")
+    van1, van2, van3 = day.vans
+    o = day.orders
+    won, lost = _race(
+        {
+            "anna": lambda: plan_edits.move_orders(anna, b.DAY, 1, [o[4]], van2, None),
+            "ben": lambda: plan_edits.move_orders(ben, b.DAY, 1, [o[5]], van3, None),
+        }
+    )
+    assert lost == {}
+    assert sorted(won) == ["anna", "ben"]
+    assert _routes(day.database.uow_factory) == {
+        van1: (o[0], o[1], o[2]),
+        van2: (o[3], o[4]),
+        van3: (o[5],),
+    }
+    with day.database.uow_factory() as uow:
+        assert uow.plans.get(b.DAY).version == 3
+
+
+def test_an_edit_naming_an_order_the_other_moved_gets_their_move(
+    day: TeamDay,
+) -> None:
+    anna, ben = day.as_user("anna"), day.as_user("ben")
+    van3, o = day.vans[2], day.orders
+    plan_edits.move_orders(anna, b.DAY, 1, [o[0]], None, None)  # off Van 1
+    before = stored_state(day.database.uow_factory)
+
+    with pytest.raises(StalePlan) as caught:
+        plan_edits.move_orders(ben, b.DAY, 1, [o[0]], van3, None)
+
+    assert stored_state(day.database.uow_factory) == before
+    assert [(c.user, c.entity) for c in caught.value.theirs] == [("anna", "route")]
+    assert "anna changed the route of Van 1 at " in str(caught.value)
+    assert "(ORD-0 removed)" in str(caught.value)
+
+
+def test_an_edit_naming_an_order_edited_since_is_refused(day: TeamDay) -> None:
+    anna, ben = day.as_user("anna"), day.as_user("ben")
+    van1, van3, o = day.vans[0], day.vans[2], day.orders
+    with anna() as uow:
+        order = uow.orders.get(o[4])
+    services.update_order(
+        anna, dataclasses.replace(order, windows=(TimeWindow(600, 660),))
+    )
+    plan_edits.set_route_locked(anna, b.DAY, 1, van1, True)
+    before = stored_state(day.database.uow_factory)
+
+    with pytest.raises(StalePlan) as caught:
+        plan_edits.move_orders(ben, b.DAY, 1, [o[4]], van3, None)
+
+    assert stored_state(day.database.uow_factory) == before
+    assert [(c.user, c.entity, c.entity_id) for c in caught.value.theirs] == [
+        ("anna", "order", str(o[4]))
+    ]
+    assert "anna changed order ORD-4 at " in str(caught.value)
+
+
+def test_an_optimizer_result_is_refused_after_a_save_of_another_route(
+    day: TeamDay,
+) -> None:
+    anna, ben = day.as_user("anna"), day.as_user("ben")
+    van2, van3, o = day.vans[1], day.vans[2], day.orders
+    plan_edits.move_orders(anna, b.DAY, 1, [o[5]], van3, None)
+    before = stored_state(day.database.uow_factory)
+
+    with pytest.raises(StalePlan) as caught:
+        plan_edits.replace_routes(ben, b.DAY, 1, {van2: [o[4], o[3]]})
+
+    assert stored_state(day.database.uow_factory) == before
+    assert [(c.user, c.entity) for c in caught.value.theirs] == [("anna", "route")]

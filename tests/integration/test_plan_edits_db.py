@@ -173,7 +173,7 @@ def test_a_move_writes_route_and_status_change_rows(day: dict[str, Any]) -> None
     }
     assert (order_row.before, order_row.after) == (
         {"status": "new"},
-        {"status": "planned"},
+        {"status": "planned", "plan_version": 2},
     )
     assert route_row.plan_date == order_row.plan_date == b.DAY
     assert edit.orders[0].status is OrderStatus.PLANNED

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from dispatcher import plan_edits
+from dispatcher import plan_edits, services
 from dispatcher.errors import LockedStop, StalePlan, ValidationError
 from dispatcher.model import (
     ChangeAction,
@@ -19,6 +19,7 @@ from dispatcher.model import (
     RouteId,
     Stop,
     StopId,
+    TimeWindow,
     VehicleId,
 )
 from dispatcher.ports import NEW_ID
@@ -134,7 +135,7 @@ def test_move_from_unassigned_creates_the_route_and_plans_the_order(day: Day) ->
     )
     assert (order_row.before, order_row.after) == (
         {"status": "new"},
-        {"status": "planned"},
+        {"status": "planned", "plan_version": 2},
     )
     assert order_row.plan_date == b.DAY
     assert all(c.user == "tester" for c in day.changes())
@@ -166,6 +167,12 @@ def test_unassigning_makes_the_order_new_again(day: Day) -> None:
     assert day.status("ORD-1") is OrderStatus.NEW
     assert edit.before_statuses == {day.orders["ORD-1"]: OrderStatus.PLANNED}
     assert edit.after_statuses == {day.orders["ORD-1"]: OrderStatus.NEW}
+
+
+def _state(day: Day) -> tuple[object, ...]:
+    """Commits, plan, change rows and statuses: what a refused edit must not move."""
+    statuses = {ref: day.status(ref) for ref in day.orders}
+    return (day.store.commits, day.plan(), [c.id for c in day.changes()], statuses)
 
 
 def _assert_nothing_written(day: Day, commits: int, plan: Plan) -> None:
@@ -258,14 +265,115 @@ def test_undo_by_restoring_the_before_state(day: Day) -> None:
     assert day.status("ORD-5") is OrderStatus.PLANNED
 
 
-def test_stale_restore_is_refused(day: Day) -> None:
-    """An undo against a plan that moved on raises StalePlan and writes nothing."""
-    edit = plan_edits.move_orders(day.factory, b.DAY, 1, day.ids("ORD-3"), None, None)
+def test_an_undo_whose_route_someone_changed_since_is_refused(day: Day) -> None:
+    """Undo goes through the route-level check: nothing is put back over theirs."""
+    edit = plan_edits.move_orders(
+        day.factory, b.DAY, 1, day.ids("ORD-3"), day.vans[1], 0
+    )
+    plan_edits.move_orders(day.factory, b.DAY, 2, day.ids("ORD-4"), day.vans[1], 0)
+    state = _state(day)
+    with pytest.raises(StalePlan) as caught:
+        plan_edits.restore_routes(day.factory, b.DAY, 2, edit.before)
+    assert [c.entity for c in caught.value.theirs] == ["route"]
+    assert _state(day) == state
+
+
+def test_an_undo_goes_on_top_of_a_change_of_another_route(day: Day) -> None:
+    """Someone put ORD-4 on Van 3 since: undoing ORD-3 onto Van 2 keeps theirs."""
+    edit = plan_edits.move_orders(
+        day.factory, b.DAY, 1, day.ids("ORD-3"), day.vans[1], 0
+    )
+    plan_edits.move_orders(day.factory, b.DAY, 2, day.ids("ORD-4"), day.vans[2], 0)
+    undo = plan_edits.restore_routes(
+        day.factory, b.DAY, 2, edit.before, edit.before_statuses
+    )
+    assert day.lanes() == {"Van 1": ["ORD-1", "ORD-2"], "Van 3": ["ORD-4"]}
+    assert (day.status("ORD-3"), day.status("ORD-4")) == (
+        OrderStatus.NEW,
+        OrderStatus.PLANNED,
+    )
+    assert undo.plan.version == 4
+    assert [c.entity for c in undo.merged] == ["route", "order"]
+    assert undo.changes.vehicles == {day.vans[1], day.vans[2]}
+
+
+def test_edits_of_different_routes_from_one_version_both_succeed(day: Day) -> None:
+    """Both read version 1; the second goes on top and says what it merged."""
+    first = plan_edits.move_orders(
+        day.factory, b.DAY, 1, day.ids("ORD-3"), day.vans[1], 0
+    )
+    second = plan_edits.move_orders(
+        day.factory, b.DAY, 1, day.ids("ORD-4"), day.vans[2], 0
+    )
+    assert day.lanes() == {
+        "Van 1": ["ORD-1", "ORD-2"],
+        "Van 2": ["ORD-3"],
+        "Van 3": ["ORD-4"],
+    }
+    assert (first.plan.version, second.plan.version) == (2, 3)
+    assert not first.merged
+    assert [(c.entity, c.entity_id) for c in second.merged] == [
+        ("route", str(day.plan().route_of_vehicle(day.vans[1]).id)),
+        ("order", str(day.orders["ORD-3"])),
+    ]
+    assert [o.status for o in second.merged_orders] == [OrderStatus.PLANNED]
+    assert second.changes.vehicles == {day.vans[1], day.vans[2]}
+    assert set(day.ids("ORD-3", "ORD-4")) <= second.changes.orders
+    assert second.before == {day.vans[2]: plan_edits.ABSENT}  # undo: only its own
+
+
+def test_an_edit_of_the_same_route_is_refused_naming_the_other(day: Day) -> None:
+    """Both change Van 1 from version 1: the second is told, nothing written."""
+    plan_edits.set_stops_locked(day.factory, b.DAY, 1, day.ids("ORD-1"), True)
+    state = _state(day)
+    with pytest.raises(StalePlan, match="changed the route of Van 1") as caught:
+        plan_edits.move_orders(day.factory, b.DAY, 1, day.ids("ORD-3"), day.vans[0], 0)
+    assert [(c.entity, c.plan_date) for c in caught.value.theirs] == [("route", b.DAY)]
+    assert _state(day) == state
+
+
+def test_an_edit_naming_an_order_the_other_moved_is_refused(day: Day) -> None:
+    """They took ORD-1 off Van 1; moving it to Van 2 touches no route of theirs."""
+    plan_edits.move_orders(day.factory, b.DAY, 1, day.ids("ORD-1"), None, None)
+    state = _state(day)
+    with pytest.raises(StalePlan, match="ORD-1 removed") as caught:
+        plan_edits.move_orders(day.factory, b.DAY, 1, day.ids("ORD-1"), day.vans[1], 0)
+    assert [c.entity for c in caught.value.theirs] == ["route"]
+    assert _state(day) == state
+
+
+def test_an_edit_naming_an_order_edited_since_the_read_is_refused(day: Day) -> None:
+    """ORD-3's window was edited, then Van 1 changed: moving ORD-3 is refused."""
+    with day.factory() as uow:
+        order = uow.orders.get(day.orders["ORD-3"])
+    services.update_order(
+        day.factory, dataclasses.replace(order, windows=(TimeWindow(600, 660),))
+    )
+    plan_edits.set_route_locked(day.factory, b.DAY, 1, day.vans[0], True)
+    with pytest.raises(StalePlan, match="changed order ORD-3") as caught:
+        plan_edits.move_orders(day.factory, b.DAY, 1, day.ids("ORD-3"), day.vans[1], 0)
+    assert [c.entity for c in caught.value.theirs] == ["order"]
+    # An order they did not touch still goes on top of the locked route.
     plan_edits.move_orders(day.factory, b.DAY, 1, day.ids("ORD-4"), day.vans[1], 0)
-    commits = day.store.commits
-    with pytest.raises(StalePlan):
-        plan_edits.restore_routes(day.factory, b.DAY, 1, edit.before)
-    assert day.store.commits == commits
+    assert day.lanes()["Van 2"] == ["ORD-4"]
+
+
+def test_a_refusal_caused_by_their_change_is_told_as_stale(day: Day) -> None:
+    """They locked Van 1; moving ORD-1 off it is stale, not a lock error."""
+    plan_edits.set_route_locked(day.factory, b.DAY, 1, day.vans[0], True)
+    with pytest.raises(StalePlan, match="changed the route of Van 1"):
+        plan_edits.set_stops_locked(day.factory, b.DAY, 1, day.ids("ORD-2"), True)
+
+
+def test_an_optimizer_result_is_refused_after_any_save(day: Day) -> None:
+    """replace_routes stays strict: a change of another van refuses it too."""
+    plan_edits.move_orders(day.factory, b.DAY, 1, day.ids("ORD-5"), day.vans[2], 0)
+    state = _state(day)
+    with pytest.raises(StalePlan, match="created the route of Van 3"):
+        plan_edits.replace_routes(
+            day.factory, b.DAY, 1, {day.vans[1]: day.ids("ORD-3", "ORD-4")}
+        )
+    assert _state(day) == state
 
 
 def test_lock_stops_and_route_record_changes(day: Day) -> None:
