@@ -9,10 +9,16 @@ routes are re-timed) and emits ``sig_plan_changed`` with what changed, so each
 view refreshes only that.
 
 A failed edit changes nothing and leaves nothing on the undo stack: the
-document emits ``sig_error`` with one sentence. If the plan was changed by
-someone else (``StalePlan``), or an undo or redo could not be applied, the
-document reloads the day and clears the undo stack, because replaying undo
-steps against a state they did not create would be wrong.
+document emits ``sig_error`` with one sentence. If someone else changed the
+same routes or orders (``StalePlan``), or an undo or redo could not be
+applied, the document reloads the day and clears the undo stack, because
+replaying undo steps against a state they did not create would be wrong.
+
+An edit of routes nobody else touched is saved on top of other users' saves
+of other routes (``PlanEdit.merged``): the document then shows the returned
+plan with their changes too, says whose they were (``sig_remote_applied``),
+and keeps the undo stack, since undo and redo go through the same route-level
+check and are refused if their routes changed since.
 
 Other windows' edits arrive through ``apply_remote`` (fed by ``ui.live``): the
 document reads only what they touched and shows it like an edit of its own,
@@ -23,6 +29,7 @@ ever looks saved that is not.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 from typing import TYPE_CHECKING
@@ -39,6 +46,8 @@ from dispatcher.errors import (
     StalePlan,
     ValidationError,
 )
+from dispatcher.model import Plan
+from dispatcher.planning import changed_vehicles
 from ui.commands import (
     ApplyPlanCommand,
     LockCommand,
@@ -111,7 +120,10 @@ class PlanDocument(QObject):
     """
 
     sig_remote_applied = Signal(object, bool)
-    """Other people's committed changes are now shown (the undo stack is empty).
+    """Other people's committed changes are now shown.
+
+    Emitted after ``apply_remote`` (which clears the undo stack) and after an
+    edit of this window that went on top of their saves (which keeps it).
 
     Parameters
     ----------
@@ -512,7 +524,7 @@ class PlanDocument(QObject):
             # A bug: the database may or may not hold the edit, so read it again.
             self._request_recovery()
             raise
-        if edit.changed:
+        if edit.changed or edit.merged:
             self._show(edit)
         return edit
 
@@ -593,6 +605,10 @@ class PlanDocument(QObject):
         )
 
     def _show(self, edit: PlanEdit) -> None:
+        """Show the plan an edit returned (with what others saved under it)."""
+        if edit.merged:
+            self._show_merged(edit)
+            return
         try:
             self._view = self.view.with_plan(
                 edit.plan, edit.changes.vehicles, edit.orders
@@ -601,6 +617,42 @@ class PlanDocument(QObject):
             self._refresh_all()
             return
         self.sig_plan_changed.emit(edit.changes)
+
+    def _show_merged(self, edit: PlanEdit) -> None:
+        """Show an edit that went on top of other users' saves, theirs included.
+
+        Every route that differs between the shown plan and the returned one is
+        re-timed, not only the edited ones. The undo stack stays: undo and redo
+        are route-level checked like the edit, so they never put back a route
+        or an order somebody else changed since. The status bar names who.
+        """
+        shown = self.view
+        vehicles = edit.changes.vehicles | changed_vehicles(
+            Plan(self.date, tuple(line.route for line in shown.routes)), edit.plan
+        )
+        try:
+            view = shown.with_plan(
+                edit.plan, vehicles, (*edit.merged_orders, *edit.orders)
+            )
+        except ValueError:
+            self._refresh_all()
+        else:
+            self._view = view
+            on_routes = {
+                oid
+                for line in (*shown.routes, *view.routes)
+                if line.vehicle.id in vehicles
+                for oid in line.route.order_ids
+            }
+            self.sig_plan_changed.emit(
+                dataclasses.replace(
+                    edit.changes,
+                    vehicles=vehicles,
+                    orders=edit.changes.orders | on_routes,
+                )
+            )
+        users = tuple(dict.fromkeys(c.user for c in edit.merged))
+        self.sig_remote_applied.emit(users, False)
 
     def _refresh_all(self) -> None:
         """Read the whole day when the view cannot be updated in place.

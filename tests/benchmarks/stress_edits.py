@@ -2,10 +2,11 @@
 
 Each process signs in as its own dispatcher and makes random edits through the
 services (move an order between routes or off them, reorder a route, lock or
-unlock a stop or a route, edit an order's window or notes). An edit refused as
-stale (``ConcurrencyConflict``) is re-read and tried again; a rule refusal
-(a locked stop, say) counts and the process picks another edit. Afterwards the
-invariants are checked:
+unlock a stop or a route, edit an order's window or notes). An edit of routes
+others did not touch goes on top of their saves (counted as "over others'
+saves"); one refused as stale (``ConcurrencyConflict``) is re-read and tried
+again; a rule refusal (a locked stop, say) counts and the process picks
+another edit. Afterwards the invariants are checked:
 
 * each order is on at most one route, and stop sequences run 1..n;
 * versions are monotonic in the change log: plan versions of route rows never
@@ -66,6 +67,7 @@ if TYPE_CHECKING:
 
     from db.database import Database
     from dispatcher.model import Change, Order, Plan, VehicleId
+    from dispatcher.plan_edits import PlanEdit
     from dispatcher.ports import UnitOfWorkFactory
 
 DAY = b.DAY
@@ -82,6 +84,8 @@ class Stats:
     refused: int
     busy: int
     seconds: float
+    merged: int = 0
+    """Edits saved on top of other processes' saves of other routes."""
 
 
 def seed(database: Database, processes: int, orders: int, vans: int) -> None:
@@ -116,8 +120,11 @@ def _random_edit(
     plan: Plan,
     open_orders: list[Order],
     vans: list[VehicleId],
-) -> None:
-    """One random edit of the plan (or of an order) read at ``plan.version``."""
+) -> bool:
+    """One random edit of the plan (or of an order) read at ``plan.version``.
+
+    True if it went on top of other users' saves (``PlanEdit.merged``).
+    """
     planned = [oid for r in plan.routes for oid in r.order_ids]
     kind = rng.choices(
         ["move", "reorder", "unassign", "lock_stop", "lock_route", "order"],
@@ -126,32 +133,37 @@ def _random_edit(
     locked_stops = [s.order_id for r in plan.routes for s in r.stops if s.locked]
     locked_routes = [r for r in plan.routes if r.locked]
     version = plan.version
+    edit: PlanEdit | None = None
     if kind == "move" and open_orders:
         order = rng.choice(open_orders)
         van = rng.choice(vans)
         route = plan.route_of_vehicle(van)
         index = rng.randint(0, len(route.stops)) if route else None
-        plan_edits.move_orders(factory, DAY, version, [order.id], van, index)
+        edit = plan_edits.move_orders(factory, DAY, version, [order.id], van, index)
     elif kind == "reorder" and plan.routes:
         route = rng.choice(plan.routes)
         if route.stops:
             oid = rng.choice(route.order_ids)
             index = rng.randint(0, len(route.stops))
-            plan_edits.move_orders(
+            edit = plan_edits.move_orders(
                 factory, DAY, version, [oid], route.vehicle_id, index
             )
     elif kind == "unassign" and planned:
-        plan_edits.move_orders(factory, DAY, version, [rng.choice(planned)], None, None)
+        edit = plan_edits.move_orders(
+            factory, DAY, version, [rng.choice(planned)], None, None
+        )
     elif kind == "lock_stop" and planned:
         # Half the time unlock a locked stop, so locks do not pile up.
         unlock = bool(locked_stops) and rng.random() < 0.5
         stop_order = rng.choice(locked_stops if unlock else planned)
         locked = stop_order in locked_stops
-        plan_edits.set_stops_locked(factory, DAY, version, [stop_order], not locked)
+        edit = plan_edits.set_stops_locked(
+            factory, DAY, version, [stop_order], not locked
+        )
     elif kind == "lock_route" and plan.routes:
         unlock = bool(locked_routes) and rng.random() < 0.5
         route = rng.choice(locked_routes if unlock else plan.routes)
-        plan_edits.set_route_locked(
+        edit = plan_edits.set_route_locked(
             factory, DAY, version, route.vehicle_id, not route.locked
         )
     elif kind == "order" and open_orders:
@@ -164,6 +176,7 @@ def _random_edit(
         else:
             edited = dataclasses.replace(order, notes=f"note {rng.randint(0, 999)}")
         services.update_order(factory, edited)
+    return edit is not None and bool(edit.merged)
 
 
 def work(url: str, login: str, edits: int, seed_value: int) -> Stats:
@@ -173,7 +186,7 @@ def work(url: str, login: str, edits: int, seed_value: int) -> Stats:
     factory = database.uow_factory
     with factory() as uow:
         vans = [v.id for v in uow.fleet.vehicles()]
-    done = conflicts = refused = busy = 0
+    done = conflicts = refused = busy = merged = 0
     started = time.perf_counter()
     try:
         while done < edits:
@@ -181,7 +194,7 @@ def work(url: str, login: str, edits: int, seed_value: int) -> Stats:
                 plan = uow.plans.get(DAY)
                 open_orders = uow.orders.for_date(DAY, OPEN_ORDER_STATUSES)
             try:
-                _random_edit(factory, rng, plan, open_orders, vans)
+                merged += _random_edit(factory, rng, plan, open_orders, vans)
             except ConcurrencyConflict:
                 conflicts += 1
                 continue
@@ -194,7 +207,8 @@ def work(url: str, login: str, edits: int, seed_value: int) -> Stats:
             done += 1
     finally:
         database.dispose()
-    return Stats(login, done, conflicts, refused, busy, time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    return Stats(login, done, conflicts, refused, busy, seconds, merged)
 
 
 def _work(args: tuple[str, str, int, int]) -> Stats:
@@ -365,12 +379,14 @@ def _report(name: str, outcome: Outcome) -> None:
     )
     for s in outcome.stats:
         print(
-            f"  {s.login}: {s.edits} edits, {s.conflicts} conflicts, "
+            f"  {s.login}: {s.edits} edits ({s.merged} over others' saves), "
+            f"{s.conflicts} conflicts, "
             f"{s.refused} refused by rules, {s.busy} busy, {s.seconds:.1f} s"
         )
     attempts = outcome.edits + outcome.conflicts
     print(
-        f"  total: {outcome.edits} edits, "
+        f"  total: {outcome.edits} edits "
+        f"({sum(s.merged for s in outcome.stats)} over others' saves), "
         f"{outcome.edits / outcome.editing_seconds:.1f} edits/s, "
         f"{outcome.conflicts} conflicts "
         f"({outcome.conflicts / max(attempts, 1):.0%} of attempts)"

@@ -13,6 +13,7 @@ from dispatcher.changes import PlanChanges
 from dispatcher.day_view import DayView, load_day
 from dispatcher.model import OrderStatus
 from tests import builders as b
+from tests.fakes import fake_uow_factory
 from tests.ui.plan_day import (
     broken_commits,
     fake_day,
@@ -147,15 +148,15 @@ def test_a_storage_error_leaves_nothing_behind(qtbot: QtBot, factory: Any) -> No
 def test_stale_plan_reloads_and_clears_the_stack(
     qtbot: QtBot, document: PlanDocument, factory: Any
 ) -> None:
-    """Someone else saved the day: error, reload to their version, history cleared."""
+    """Someone else changed the same route: error, reload to theirs, no history."""
     document.request_move([order_id(factory, "ORD-3")], vehicle_id(factory, "Van 2"))
-    # Another dispatcher moves ORD-4 meanwhile.
+    # Another dispatcher moves ORD-4 onto Van 2 meanwhile.
     plan_edits.move_orders(
         factory,
         b.DAY,
         factory.store.plans[b.DAY].version,
         [order_id(factory, "ORD-4")],
-        vehicle_id(factory, "Van 3"),
+        vehicle_id(factory, "Van 2"),
         None,
     )
     stored = lanes(factory)
@@ -173,19 +174,19 @@ def test_stale_plan_reloads_and_clears_the_stack(
     assert reloaded.args[0].plan_version == factory.store.plans[b.DAY].version
     line = document.view.line_of(order_id(factory, "ORD-4"))
     assert line is not None
-    assert line.vehicle_name == "Van 3"
+    assert line.vehicle_name == "Van 2"
 
 
 def test_undo_against_a_changed_plan_is_refused(
     qtbot: QtBot, document: PlanDocument, factory: Any
 ) -> None:
-    """An undo after someone else's save is not replayed: error, reload, no history."""
+    """An undo of a route someone else changed since: error, reload, no history."""
     document.request_move([order_id(factory, "ORD-3")], vehicle_id(factory, "Van 2"))
     plan_edits.set_route_locked(
         factory,
         b.DAY,
         factory.store.plans[b.DAY].version,
-        vehicle_id(factory, "Van 3"),
+        vehicle_id(factory, "Van 2"),
         True,
     )
     stored = lanes(factory)
@@ -197,6 +198,71 @@ def test_undo_against_a_changed_plan_is_refused(
     assert lanes(factory) == stored
     assert document.undo_stack.count() == 0
     assert document.plan_version == factory.store.plans[b.DAY].version
+
+
+def _anna_moves(factory: Any, reference: str, van: str) -> None:
+    """Another dispatcher, Anna, moves an order at the stored version."""
+    plan_edits.move_orders(
+        fake_uow_factory(factory.store, actor="anna"),
+        b.DAY,
+        factory.store.plans[b.DAY].version,
+        [order_id(factory, reference)],
+        vehicle_id(factory, van),
+        None,
+    )
+
+
+def test_an_edit_merged_over_another_route_shows_both(
+    qtbot: QtBot, document: PlanDocument, factory: Any
+) -> None:
+    """Anna changed Van 3 since: moving ORD-5 onto Van 2 is saved and shows hers."""
+    ord4, ord5 = order_id(factory, "ORD-4"), order_id(factory, "ORD-5")
+    van2, van3 = vehicle_id(factory, "Van 2"), vehicle_id(factory, "Van 3")
+    document.request_move([order_id(factory, "ORD-3")], van2)
+    _anna_moves(factory, "ORD-4", "Van 3")
+    with (
+        qtbot.assertNotEmitted(document.sig_error),
+        qtbot.assertNotEmitted(document.sig_reloaded),
+        qtbot.waitSignal(document.sig_plan_changed) as changed,
+        qtbot.waitSignal(document.sig_remote_applied) as remote,
+    ):
+        document.request_move([ord5], van2)
+    assert lanes(factory) == {
+        "Van 1": ["ORD-1", "ORD-2"],
+        "Van 2": ["ORD-3", "ORD-5"],
+        "Van 3": ["ORD-4"],
+    }
+    assert changed.args[0].vehicles == {van2, van3}
+    assert {ord4, ord5} <= changed.args[0].orders
+    assert remote.args == [("anna",), False]
+    fresh = load_day(factory, b.DAY)
+    assert document.plan_version == fresh.plan_version
+    assert document.view.routes == fresh.routes
+    assert document.view.lines == fresh.lines  # ORD-4 shown planned on Van 3
+    assert document.undo_stack.count() == 2
+
+    # Undo takes back only this window's edits; Anna's route stays.
+    document.undo_stack.undo()
+    document.undo_stack.undo()
+    assert lanes(factory) == {"Van 1": ["ORD-1", "ORD-2"], "Van 3": ["ORD-4"]}
+    assert document.view.lines == load_day(factory, b.DAY).lines
+
+
+def test_the_feed_after_a_merged_edit_applies_nothing_twice(
+    qtbot: QtBot, document: PlanDocument, factory: Any
+) -> None:
+    """Anna's rows arriving after the merged edit find nothing new to show."""
+    document.request_move([order_id(factory, "ORD-3")], vehicle_id(factory, "Van 2"))
+    _anna_moves(factory, "ORD-4", "Van 3")
+    document.request_move([order_id(factory, "ORD-5")], vehicle_id(factory, "Van 2"))
+    with factory() as uow:
+        rows = uow.changes.since(0)
+    assert {c.user for c in rows} == {"anna", "tester"}
+    view = document.view
+    with qtbot.assertNotEmitted(document.sig_plan_changed):
+        assert not document.apply_remote(rows)
+    assert document.view is view
+    assert document.undo_stack.count() == 2
 
 
 def test_a_move_to_the_same_place_pushes_nothing(

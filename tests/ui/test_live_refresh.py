@@ -157,9 +157,10 @@ def test_edits_are_refused_while_the_connection_is_lost(
 def test_a_conflict_names_what_the_other_person_changed(
     qtbot: QtBot, factory: Any
 ) -> None:
-    """Losing a race: the message names their change, the day is reloaded, no step."""
+    """Losing a race on one route: the message names their change, the day is
+    reloaded, no step."""
     mine, theirs = open_document(factory), open_document(factory)
-    theirs.request_move([order_id(factory, "ORD-4")], vehicle_id(factory, "Van 3"))
+    theirs.request_move([order_id(factory, "ORD-4")], vehicle_id(factory, "Van 2"))
     with (
         qtbot.waitSignal(mine.sig_reloaded, timeout=2000),
         qtbot.waitSignal(mine.sig_error) as error,
@@ -169,7 +170,8 @@ def test_a_conflict_names_what_the_other_person_changed(
     assert "was changed by someone else, so “Move ORD-3 to Van 2” was not applied" in (
         message
     )
-    assert "Van 3" in message
+    assert "created the route of Van 2 at " in message
+    assert "(ORD-4 added)" in message
     assert mine.undo_stack.count() == 0
     assert mine.view == theirs.view
 
