@@ -111,8 +111,11 @@ def saves_since(
     -------
     Saves | None
         None if the saves cannot all be told apart: a dispatch among them, a
-        version without route rows, or more rows than ``SEARCHED`` to look at.
+        version without route rows, or more rows than ``SEARCHED`` to look at
+        (or the read version is not an older one at all).
     """
+    if read_version >= stored_version:
+        return None
     plan_rows = [
         c
         for entity in sorted(PLAN_ENTITIES)

@@ -24,7 +24,7 @@ from dispatcher.model import (
 )
 from dispatcher.ports import NEW_ID
 from tests import builders as b
-from tests.fakes import fake_uow_factory
+from tests.fakes import FakeUnitOfWork, fake_uow_factory
 
 if TYPE_CHECKING:
     from dispatcher.model import Change
@@ -186,6 +186,7 @@ def _assert_nothing_written(day: Day, commits: int, plan: Plan) -> None:
     ("version", "refs", "van", "error", "message"),
     [
         pytest.param(0, ["ORD-3"], 1, StalePlan, "changed by someone else", id="stale"),
+        pytest.param(5, ["ORD-3"], 1, StalePlan, "changed by someone else", id="ahead"),
         pytest.param(1, ["ORD-3", "ORD-7"], 1, ValidationError, "ORD-7 is an order of"),
         pytest.param(1, ["ORD-3", "ORD-6"], 1, ValidationError, "ORD-6 is delivered"),
         pytest.param(1, ["ORD-3"], 99, ValidationError, "Vehicle 99 does not exist"),
@@ -363,6 +364,46 @@ def test_a_refusal_caused_by_their_change_is_told_as_stale(day: Day) -> None:
     plan_edits.set_route_locked(day.factory, b.DAY, 1, day.vans[0], True)
     with pytest.raises(StalePlan, match="changed the route of Van 1"):
         plan_edits.set_stops_locked(day.factory, b.DAY, 1, day.ids("ORD-2"), True)
+
+
+class _AnnaSavesFirst(FakeUnitOfWork):
+    """A unit of work whose first plan save loses the race to Anna's edit."""
+
+    raced = False
+
+    def __enter__(self) -> _AnnaSavesFirst:
+        super().__enter__()
+        save = self.plans.save
+
+        def save_after_anna(plan: Plan) -> Plan:
+            if not _AnnaSavesFirst.raced:
+                _AnnaSavesFirst.raced = True
+                anna = fake_uow_factory(self._store, actor="anna")
+                ord4 = next(
+                    o for o in self._store.orders.values() if o.reference == "ORD-4"
+                )
+                van3 = max(self._store.vehicles)
+                plan_edits.move_orders(anna, b.DAY, plan.version, [ord4.id], van3, 0)
+                raise StalePlan("saved meanwhile")
+            return save(plan)
+
+        self.plans.save = save_after_anna  # type: ignore[method-assign]
+        return self
+
+
+def test_a_save_lost_inside_its_transaction_is_tried_on_top(day: Day) -> None:
+    """Anna saved between the read and the write: tried again, both stored."""
+    _AnnaSavesFirst.raced = False
+    racing = lambda: _AnnaSavesFirst(day.store)  # noqa: E731
+    edit = plan_edits.move_orders(racing, b.DAY, 1, day.ids("ORD-3"), day.vans[1], 0)
+    assert _AnnaSavesFirst.raced
+    assert day.lanes() == {
+        "Van 1": ["ORD-1", "ORD-2"],
+        "Van 2": ["ORD-3"],
+        "Van 3": ["ORD-4"],
+    }
+    assert [c.user for c in edit.merged] == ["anna", "anna"]
+    assert edit.plan.version == 3
 
 
 def test_an_optimizer_result_is_refused_after_any_save(day: Day) -> None:
