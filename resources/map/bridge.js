@@ -182,40 +182,49 @@
   // ---- orders ------------------------------------------------------------
   // Leaflet places markers with translate3d(), which makes every marker a
   // compositing layer of its own; with software rendering a 2,000-stop day
-  // then spends most of each frame compositing them. Stops get a plain 2D
-  // translate() instead: they are painted with the rest of the marker pane,
-  // and an edit repaints only what it touched. (Dragging a pin still moves it
-  // with translate3d() through the same transform property, so the two never
-  // add up.)
+  // then spends most of each frame compositing them. Stops are placed with
+  // the 2D "translate" property instead: they are painted with the rest of
+  // the marker pane, and an edit repaints only what it touched. It applies
+  // after the style sheet's transform, so a dot scales about its own middle.
+  // A pin being dragged is placed by Leaflet's translate3d() alone (see
+  // onOrderDragStart); the next placement clears that again.
   const StopMarker = L.Marker.extend({
     _setPos(pos) {
       const icon = this._icon;
       if (icon) {
         icon._leaflet_pos = pos; // what L.DomUtil.getPosition reads (dragging)
-        icon.style.transform = `translate(${pos.x}px, ${pos.y}px)`;
+        icon.style.transform = "";
+        icon.style.translate = `${pos.x}px ${pos.y}px`;
       }
       this._zIndex = pos.y + this.options.zIndexOffset;
       this._resetZIndex();
     },
   });
 
+  // One element per stop, the dot itself (half the DOM of a wrapper and a dot,
+  // and about a quarter less to paint on a 2,000-stop day), reused in place
+  // when the stop changes.
+  const StopIcon = L.DivIcon.extend({
+    createIcon(old) {
+      const o = this.options.stop;
+      const el = old && old.tagName === "DIV" ? old : document.createElement("div");
+      el.textContent = o.vehicle === null || o.seq === null ? "" : String(o.seq);
+      el.style.backgroundColor = o.vehicle === null ? "" : safeColor(o.color, "#5f6b7a");
+      el.style.borderColor = o.vehicle === null ? safeColor(o.color, "#697386") : "";
+      el.style.color = o.vehicle === null ? "" : safeColor(o.text, "#ffffff");
+      this._setIconStyles(el, "icon");
+      return el;
+    },
+  });
+
   function orderIcon(o) {
-    const classes = ["stop"];
+    const classes = ["stop", "dot"];
     if (o.vehicle === null) classes.push("unassigned");
     else classes.push("v" + Number(o.vehicle));
     if (o.late) classes.push("late");
     if (selected.has(o.id)) classes.push("selected");
-    const dot = document.createElement("div");
-    dot.className = "dot";
-    if (o.vehicle === null) {
-      dot.style.borderColor = safeColor(o.color, "#697386");
-    } else {
-      dot.style.backgroundColor = safeColor(o.color, "#5f6b7a");
-      dot.style.color = safeColor(o.text, "#ffffff");
-      dot.textContent = String(o.seq === null ? "" : o.seq);
-    }
     const size = o.vehicle === null ? 16 : 22;
-    return L.divIcon({ className: classes.join(" "), html: dot, iconSize: [size, size] });
+    return new StopIcon({ className: classes.join(" "), stop: o, iconSize: [size, size] });
   }
 
   function onOrderClick(e) {
@@ -225,6 +234,10 @@
     const ev = e.originalEvent;
     if (ev && (ev.ctrlKey || ev.metaKey)) bridge.order_toggled(id);
     else bridge.order_clicked(id);
+  }
+
+  function onOrderDragStart(e) {
+    e.target.getElement().style.translate = "";
   }
 
   function onOrderDragEnd(e) {
@@ -244,6 +257,7 @@
       if (at.lat !== o.lat || at.lng !== o.lon) found.marker.setLatLng([o.lat, o.lon]);
       if (["vehicle", "seq", "color", "text", "late"].some((k) => old[k] !== o[k])) {
         found.marker.setIcon(orderIcon(o));
+        found.restyled += 1;
         found.marker.setZIndexOffset(selected.has(o.id) ? 1000 : o.vehicle === null ? 500 : 0);
       }
       if (old.tip !== o.tip) found.marker.setTooltipContent(o.tip);
@@ -260,9 +274,10 @@
     });
     marker.bindTooltip(o.tip, { direction: "top", offset: [0, -11], className: "tip" });
     marker.on("click", onOrderClick);
+    marker.on("dragstart", onOrderDragStart);
     marker.on("dragend", onOrderDragEnd);
     marker.addTo(orderLayer);
-    orders.set(o.id, { marker, data: o });
+    orders.set(o.id, { marker, data: o, restyled: 0 });
   }
 
   function removeOrder(id) {
@@ -485,7 +500,7 @@
       const found = orders.get(id);
       if (!found) return null;
       const el = found.marker.getElement();
-      const dot = el ? el.querySelector(".dot") : null;
+      const dot = el; // the stop's one element is its dot
       const style = dot ? getComputedStyle(dot) : null;
       const p = found.marker.getLatLng();
       return {
@@ -497,6 +512,7 @@
         border: style ? style.borderTopColor : null,
         selected: el ? el.classList.contains("selected") : false,
         draggable: Boolean(found.marker.dragging && found.marker.dragging.enabled()),
+        restyled: found.restyled, // times an edit redrew it
         lat: p.lat,
         lon: p.lng,
         point: map.latLngToContainerPoint(p),

@@ -322,15 +322,16 @@ def test_reload_pushes_the_whole_day(
 def test_whole_day_again_updates_markers_in_place(
     qtbot: QtBot, map_view: MapView, factory: Any
 ) -> None:
-    """Re-sending the day keeps unchanged markers' elements and redraws moved ones."""
+    """Re-sending the day keeps every marker's element; only the moved one redraws."""
     show_day(qtbot, map_view, load_day(factory, b.DAY))
-    dot = "dispatcherMap.marker(id).getElement().querySelector('.dot')"
-    tag = f"[8, 10].forEach((id) => {dot}.tagged = 1) || 1"
-    js(qtbot, map_view, tag)
+    element = "dispatcherMap.marker(id).getElement()"
+    js(qtbot, map_view, f"[8, 10].forEach((id) => {element}.tagged = 1) || 1")
     move_order(factory, OrderId(10), VAN_1)
     show_day(qtbot, map_view, load_day(factory, b.DAY))
-    kept = f"[8, 10].map((id) => {dot}.tagged === 1)"
-    assert js(qtbot, map_view, kept) == [True, False]
+    kept = f"[8, 10].map((id) => {element}.tagged === 1)"
+    assert js(qtbot, map_view, kept) == [True, True]
+    assert order_state(qtbot, map_view, 8)["restyled"] == 0
+    assert order_state(qtbot, map_view, 10)["restyled"] == 1
     assert order_state(qtbot, map_view, 10)["text"] == "3"
 
 
@@ -409,6 +410,20 @@ def drawn_at(qtbot: QtBot, view: MapView, order_id: int) -> dict[str, float]:
             return {{x, y}};
         }})()""",
     )
+
+
+@pytest.mark.parametrize("zoom", [15, 11.5, 10])
+def test_stops_are_drawn_at_their_places_at_every_zoom(
+    qtbot: QtBot, map_view: MapView, factory: Any, zoom: float
+) -> None:
+    """Near or far (dots shrink), plain or selected, each dot sits on its place."""
+    show_day(qtbot, map_view, load_day(factory, b.DAY))
+    selection_of(map_view).set([OrderId(10)], source=None)
+    js(qtbot, map_view, f"dispatcherMap.map.setZoom({zoom}, {{animate: false}}) && 1")
+    qtbot.waitUntil(lambda: order_state(qtbot, map_view, 10)["selected"])
+    for order_id in (8, 10, UNASSIGNED):
+        place = order_state(qtbot, map_view, order_id)["point"]
+        assert drawn_at(qtbot, map_view, order_id) == pytest.approx(place, abs=1.5)
 
 
 def test_a_pin_dragged_with_the_mouse_is_drawn_under_it(
