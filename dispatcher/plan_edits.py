@@ -264,8 +264,10 @@ def _edit_once(
                 check(orders, names)
             edited = rule(plan, names)
         except (ValidationError, LockedStop) as exc:
-            if saves is not None:  # refused by what the others did: say so
-                raise _stale(day) from exc
+            # Refused because of what the others did to these orders: say so.
+            told = saves.naming(named) if saves is not None else ()
+            if told:
+                raise overlapping_plan(uow, told, str(_stale(day))) from exc
             raise
         vehicles = planning.changed_vehicles(plan, edited)
         if action is None:

@@ -101,6 +101,16 @@ class Saves:
         ]
         return _oldest_first((*routes, *orders))
 
+    def naming(self, order_ids: Collection[OrderId]) -> tuple[Change, ...]:
+        """The rows that name one of these orders (on a route they changed, or
+        edited), oldest first."""
+        return tuple(
+            c
+            for c in self.rows
+            if (c.entity == "route" and not _listed(c).isdisjoint(order_ids))
+            or (c.entity == "order" and OrderId(int(c.entity_id)) in order_ids)
+        )
+
 
 def saves_since(
     uow: UnitOfWork, day: dt.date, read_version: int, stored_version: int

@@ -360,10 +360,18 @@ def test_an_edit_naming_an_order_edited_since_the_read_is_refused(day: Day) -> N
 
 
 def test_a_refusal_caused_by_their_change_is_told_as_stale(day: Day) -> None:
-    """They locked Van 1; moving ORD-1 off it is stale, not a lock error."""
+    """They locked Van 1; locking ORD-2 on it is stale, not a lock error."""
     plan_edits.set_route_locked(day.factory, b.DAY, 1, day.vans[0], True)
-    with pytest.raises(StalePlan, match="changed the route of Van 1"):
+    with pytest.raises(StalePlan, match="changed the route of Van 1") as caught:
         plan_edits.set_stops_locked(day.factory, b.DAY, 1, day.ids("ORD-2"), True)
+    assert [c.entity for c in caught.value.theirs] == ["route"]
+
+
+def test_a_refusal_about_orders_they_did_not_touch_stays_as_it_is(day: Day) -> None:
+    """They changed Van 3; ORD-6 is delivered whatever they did: that is said."""
+    plan_edits.move_orders(day.factory, b.DAY, 1, day.ids("ORD-5"), day.vans[2], 0)
+    with pytest.raises(ValidationError, match="ORD-6 is delivered"):
+        plan_edits.move_orders(day.factory, b.DAY, 1, day.ids("ORD-6"), day.vans[1], 0)
 
 
 class _AnnaSavesFirst(FakeUnitOfWork):
