@@ -68,10 +68,18 @@ FIRST_PHASE_SHARE = 0.3
 
 PYVRP_SECONDS_PER_JOB = 0.0035
 """Rough time PyVRP needs per job before it can improve anything (its data and
-first local search: 7 s at 2,000 orders); with less, it is not started."""
+first local search: 7 s at 2,000 orders); with less, it does not start from a
+warm start."""
 
-MODEL_SECONDS_PER_JOB = 0.0015
-"""Rough time OR-Tools takes to build its model, per job (1.5 s at 1,000)."""
+
+def model_seconds(jobs: int) -> float:
+    """Rough time OR-Tools takes to build its model and read a warm start.
+
+    Measured on a shared 2-core machine: 3 s at 1,000 orders, 13 s at 2,000
+    (reading the routes grows faster than linearly).
+    """
+    return 3.0 * (jobs / 1000) ** 2 + 0.1
+
 
 MIN_SEARCH_SECONDS = 0.5
 """Search time worth building an OR-Tools model for when a plan exists."""
@@ -157,7 +165,7 @@ class _Search:
         With a plan to start from, a search that would spend its remaining time
         building the model is skipped (the caller keeps the plan).
         """
-        needed = MODEL_SECONDS_PER_JOB * len(jobs) + MIN_SEARCH_SECONDS
+        needed = model_seconds(len(jobs)) + MIN_SEARCH_SECONDS
         if initial and self.remaining() < needed:
             log.info("no time left for OR-Tools (%s)", phase)
             return None
@@ -191,8 +199,8 @@ class _Search:
         into a first plan; PyVRP then continues from that plan (or from
         ``start``). Its routes are cut back to what OR-Tools' model accepts
         (PyVRP saw a restricted problem and may run out of time before its
-        plan is feasible), left-overs are inserted, and OR-Tools polishes.
-        Returns None if OR-Tools finds no plan from them either.
+        plan is feasible), left-overs are inserted, and OR-Tools polishes;
+        its answer is kept only if it is no worse (``plan_key``).
         """
         budget = self.params.time_limit * second_search_share(len(jobs))
         # Leave time to complete PyVRP's routes, however long set-up took.
@@ -254,13 +262,8 @@ class _Search:
         if self.progress is None:
             return
         served = sum(len(seq) for seq in routes.values())
-        problem = self.problem
         planned = {j for seq in routes.values() for j in seq}
-        money = 0.0
-        for v, seq in routes.items():
-            if seq:
-                sched = time_route(problem, v, seq, None)
-                money += sched.km if problem.objective.distance_only else sched.cost
+        money = board_cost(self.problem, routes)
         penalty = sum(self.weights.penalty[j] for j in jobs if j not in planned)
         self.progress(
             Progress(
@@ -414,11 +417,17 @@ def solve(
     if initial:
         search.report_plan(initial, jobs, "warm start")
     result = None
+    # Without a plan to start from, PyVRP is the only quick way to a first
+    # plan on a large day (OR-Tools' first-solution heuristics stall there);
+    # with one, PyVRP runs only if it has time to improve it.
     if (
         params.second_search
         and pyvrp_backend.supports(problem, vehicles, jobs)
-        and params.time_limit * second_search_share(len(jobs))
-        >= PYVRP_SECONDS_PER_JOB * len(jobs)
+        and (
+            not initial
+            or params.time_limit * second_search_share(len(jobs))
+            >= PYVRP_SECONDS_PER_JOB * len(jobs)
+        )
     ):
         result = search.second_search(vehicles, jobs, initial)
     if result is None:
@@ -470,13 +479,19 @@ def plan_key(
     """
     planned = {j for seq in routes.values() for j in seq}
     unserved = problem.unserved_key(j for j in jobs if j not in planned)
-    used = [v for v, seq in routes.items() if seq]
-    money = 0.0
-    for v in used:
-        sched = time_route(problem, v, routes[v], None)
-        money += sched.km if problem.objective.distance_only else sched.cost
-    vehicles = len(used) if problem.objective.minimize_vehicles else 0
-    return (*unserved, vehicles, round(money, 6))
+    used = sum(1 for seq in routes.values() if seq)
+    vehicles = used if problem.objective.minimize_vehicles else 0
+    return (*unserved, vehicles, round(board_cost(problem, routes), 6))
+
+
+def board_cost(problem: RoutingProblem, routes: Mapping[int, Sequence[int]]) -> float:
+    """The plan's cost as the route board times it (km when minimising distance)."""
+    total = 0.0
+    for v, seq in routes.items():
+        if seq:
+            sched = time_route(problem, v, seq, None)
+            total += sched.km if problem.objective.distance_only else sched.cost
+    return total
 
 
 def _at_least(

@@ -58,6 +58,9 @@ NOWHERE = -1
 DIST_SCALE = 1000
 """Integer distance units per km for the distance-limit dimension."""
 
+READ_SECONDS = 600.0
+"""Time limit while OR-Tools reads a warm start (it must never cut that short)."""
+
 PROGRESS_INTERVAL = 0.1
 """Seconds between progress reports (about 10 a second)."""
 
@@ -499,9 +502,10 @@ def search(
     built = time.perf_counter()
     model = _Model(problem, params, vehicles, jobs)
     routing = model.routing
-    # Building a model for 1,000 orders takes about a second: it counts.
+    # Building a model for 1,000 orders takes about a second: it counts. With
+    # a warm start the limit is set after reading it (see below).
     search_params = model.search_parameters(
-        max(0.05, budget - (time.perf_counter() - built))
+        READ_SECONDS if initial else max(0.05, budget - (time.perf_counter() - built))
     )
     state = {"count": 0, "last": 0.0}
 
@@ -522,14 +526,20 @@ def search(
             )
 
     routing.AddAtSolutionCallback(on_solution)
-    limit = None
-    if stop is not None:
-        limit = routing.solver().CustomLimit(stop)
-        routing.AddSearchMonitor(limit)
+    # Reading the warm start runs a small search with the same monitors and
+    # time limit: both apply only afterwards, or a limit reached while reading
+    # a 2,000-order warm start (3-4 s) would reject it.
+    armed = not initial
+
+    def stop_now() -> bool:
+        return armed and stop is not None and stop()
+
+    routing.AddSearchMonitor(routing.solver().CustomLimit(stop_now))
     start_assignment = None
     if initial:
         routing.CloseModelWithParameters(search_params)
         start_assignment = model.initial_assignment(initial)
+        armed = True
         if start_assignment is None:
             log.warning("OR-Tools rejected its warm start (%s): starting cold", phase)
         # Reading 1,000 orders' routes takes a second or two: it counts too.
