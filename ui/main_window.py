@@ -586,7 +586,7 @@ class MainWindow(QMainWindow):
             and not state.isEmpty()
             and self.restoreState(state)
         ):
-            self._apply_default_dock_sizes()
+            self.reset_layout()
         header = self._settings.value(_TABLE_KEY, QByteArray())
         if isinstance(header, QByteArray):
             self.table.restore_state(header)
