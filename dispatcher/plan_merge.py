@@ -29,10 +29,13 @@ from dispatcher.model import ChangeAction, ChangeQuery, OrderId, VehicleId
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Collection, Iterable
+    from collections.abc import Callable, Collection, Iterable, Sequence
 
     from dispatcher.model import Change
     from dispatcher.ports import UnitOfWork
+
+FIRST_WINDOW = 16
+"""Newest rows of a kind read first; the window doubles up to ``SEARCHED``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +120,9 @@ def saves_since(
 ) -> Saves | None:
     """What was saved to ``day``'s plan after ``read_version`` up to the stored one.
 
+    Only the newest rows are read, in windows that grow until they reach back
+    to the read (a few rows for the usual edit made a moment ago).
+
     Returns
     -------
     Saves | None
@@ -126,13 +132,16 @@ def saves_since(
     """
     if read_version >= stored_version:
         return None
-    plan_rows = [
-        c
-        for entity in sorted(PLAN_ENTITIES)
-        for c in uow.changes.search(
-            ChangeQuery(entity=entity, plan_date=day, limit=SEARCHED)
-        )
-    ]
+
+    def reaches_the_read(rows: Sequence[Change]) -> bool:
+        return any((plan_version_of(c) or 0) <= read_version for c in rows)
+
+    plan_rows: list[Change] = []
+    for entity in sorted(PLAN_ENTITIES):
+        rows = _newest(uow, entity, day, reaches_the_read)
+        if rows is None:
+            return None
+        plan_rows += rows
     theirs = [
         c
         for c in plan_rows
@@ -142,15 +151,18 @@ def saves_since(
         plan_version_of(c) for c in theirs
     } != set(range(read_version + 1, stored_version + 1)):
         return None
-    order_rows = uow.changes.search(
-        ChangeQuery(entity="order", plan_date=day, limit=SEARCHED)
+    read_rows = max(
+        (c.id for c in plan_rows if plan_version_of(c) == read_version), default=0
     )
-    last_read = max(
-        (c.id for c in (*plan_rows, *order_rows) if plan_version_of(c) == read_version),
-        default=0,
+    order_rows = _newest(
+        uow, "order", day, lambda rows: min(c.id for c in rows) <= read_rows
     )
-    if len(order_rows) >= SEARCHED and min(c.id for c in order_rows) > last_read:
+    if order_rows is None:
         return None  # rows newer than the read may lie beyond the searched ones
+    last_read = max(
+        (c.id for c in order_rows if plan_version_of(c) == read_version),
+        default=read_rows,
+    )
     newer_orders = [
         c
         for c in order_rows
@@ -158,6 +170,26 @@ def saves_since(
         and _order_row_is_newer(c, read_version, stored_version, last_read)
     ]
     return Saves(_oldest_first(theirs), _oldest_first(newer_orders))
+
+
+def _newest(
+    uow: UnitOfWork,
+    entity: str,
+    day: dt.date,
+    enough: Callable[[Sequence[Change]], bool],
+) -> list[Change] | None:
+    """The newest rows of ``entity`` on ``day``, in a window doubled until
+    ``enough`` holds or no rows are left; None if ``SEARCHED`` rows are not."""
+    limit = FIRST_WINDOW
+    while True:
+        rows = uow.changes.search(
+            ChangeQuery(entity=entity, plan_date=day, limit=limit)
+        )
+        if len(rows) < limit or enough(rows):
+            return rows
+        if limit >= SEARCHED:
+            return None
+        limit = min(2 * limit, SEARCHED)
 
 
 def _order_row_is_newer(

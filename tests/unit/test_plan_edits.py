@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from dispatcher import plan_edits, services
+from dispatcher import plan_edits, plan_merge, services
 from dispatcher.errors import LockedStop, StalePlan, ValidationError
 from dispatcher.model import (
     ChangeAction,
@@ -372,6 +372,34 @@ def test_a_refusal_about_orders_they_did_not_touch_stays_as_it_is(day: Day) -> N
     plan_edits.move_orders(day.factory, b.DAY, 1, day.ids("ORD-5"), day.vans[2], 0)
     with pytest.raises(ValidationError, match="ORD-6 is delivered"):
         plan_edits.move_orders(day.factory, b.DAY, 1, day.ids("ORD-6"), day.vans[1], 0)
+
+
+def test_the_rows_since_the_read_are_read_in_growing_windows(
+    day: Day, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two saves since the read, a window of one row: it grows to reach them."""
+    monkeypatch.setattr(plan_merge, "FIRST_WINDOW", 1)
+    plan_edits.move_orders(day.factory, b.DAY, 1, day.ids("ORD-3"), day.vans[1], 0)
+    plan_edits.set_route_locked(day.factory, b.DAY, 2, day.vans[1], True)
+    edit = plan_edits.move_orders(
+        day.factory, b.DAY, 1, day.ids("ORD-4"), day.vans[2], 0
+    )
+    assert [c.entity for c in edit.merged] == ["route", "order", "route"]
+    assert day.lanes()["Van 3"] == ["ORD-4"]
+
+
+def test_more_rows_since_the_read_than_searched_is_stale(
+    day: Day, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past ``SEARCHED`` rows the saves cannot all be told: refused, as before."""
+    monkeypatch.setattr(plan_merge, "FIRST_WINDOW", 1)
+    monkeypatch.setattr(plan_merge, "SEARCHED", 1)
+    plan_edits.move_orders(day.factory, b.DAY, 1, day.ids("ORD-3"), day.vans[1], 0)
+    plan_edits.set_route_locked(day.factory, b.DAY, 2, day.vans[1], True)
+    state = _state(day)
+    with pytest.raises(StalePlan, match="changed by someone else"):
+        plan_edits.move_orders(day.factory, b.DAY, 1, day.ids("ORD-4"), day.vans[2], 0)
+    assert _state(day) == state
 
 
 class _AnnaSavesFirst(FakeUnitOfWork):
