@@ -12,7 +12,11 @@ In a shared database the window follows everyone's edits through a
 ``LiveFeed`` (``ui.live``): other people's changes are shown as they are
 committed, a banner says when the database cannot be reached, the status bar
 says who else is working on which date, and the actions the signed-in role may
-not take are disabled (the services refuse them anyway).
+not take are disabled (the services refuse them anyway). What the role may do
+(``EditRights``: the role, and whether the day shown is dispatched) is handed
+to every view, so the board, the table and the map offer only the drags,
+edits, locks and pin moves that will be accepted; it is worked out again when
+another day is shown or the day shown is dispatched.
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ from dispatcher.permissions import Action, allowed
 from ui.assets import icon
 from ui.live.banner import ConnectionBanner
 from ui.live.presence_label import PresenceLabel
+from ui.models.edit_rights import EditRights
 from ui.models.order_filter_proxy import OrderFilterProxyModel
 from ui.models.order_filters import filter_by_key
 from ui.models.order_table_model import OrderTableModel
@@ -71,6 +76,7 @@ if TYPE_CHECKING:
 
     from dispatcher.changes import PlanChanges
     from dispatcher.day_view import DayView
+    from dispatcher.dispatch_diff import DispatchSnapshot
     from dispatcher.model import OrderId, VehicleId
     from ui.document import PlanDocument
     from ui.live.feed_thread import LiveFeed, PresenceEntry
@@ -89,6 +95,11 @@ _STATE_KEY = "main_window/state"
 _TABLE_KEY = "order_table/header"
 _FILTER_KEY = "order_table/filter"
 _BOARD_PREFIX = "route_board"
+_ACTION_TIPS = {
+    Action.OPTIMIZE: "Optimize the day or the selection (Ctrl+R)",
+    Action.DISPATCH: "Send the routes to the drivers (Ctrl+D)",
+}
+"""Tooltips of the plan actions when the role may take them."""
 
 
 def format_day(day: dt.date) -> str:
@@ -201,6 +212,7 @@ class MainWindow(QMainWindow):
         self._last_changes_day: dt.date | None = None
         self.login = login
         self.role = role
+        self._rights = EditRights(role)
         self.table_panel = OrderTablePanel(self.table, self.proxy, self)
         self.table_dock = self._add_dock(
             "ordersDock",
@@ -291,10 +303,10 @@ class MainWindow(QMainWindow):
         self.reset_layout_action = QAction("Reset &layout", self)
         self.optimize_action = QAction(icon("optimize"), "&Optimize…", self)
         self.optimize_action.setShortcut(QKeySequence("Ctrl+R"))
-        self.optimize_action.setToolTip("Optimize the day or the selection (Ctrl+R)")
+        self.optimize_action.setToolTip(_ACTION_TIPS[Action.OPTIMIZE])
         self.dispatch_action = QAction(icon("dispatch"), "&Dispatch…", self)
         self.dispatch_action.setShortcut(QKeySequence("Ctrl+D"))
-        self.dispatch_action.setToolTip("Send the routes to the drivers (Ctrl+D)")
+        self.dispatch_action.setToolTip(_ACTION_TIPS[Action.DISPATCH])
         self.history_action = QAction(icon("search"), "&History…", self)
         self.history_action.setShortcut(QKeySequence("Ctrl+H"))
         self.history_action.setToolTip(
@@ -360,7 +372,7 @@ class MainWindow(QMainWindow):
         doc.sig_error.connect(self._on_document_error)
 
         doc.sig_remote_applied.connect(self._on_document_remote_applied)
-        doc.sig_dispatched.connect(self.dispatch_panel.set_snapshot)
+        doc.sig_dispatched.connect(self._on_document_dispatched)
         self.model.sig_edit_requested.connect(doc.request_order_edit)
         self.model.sig_edit_rejected.connect(self.show_error)
         self.optimize_action.triggered.connect(self.open_optimize)
@@ -417,6 +429,10 @@ class MainWindow(QMainWindow):
     def source_name(self) -> str:
         """The name of the database shown in the title."""
         return self._source_name
+
+    def rights(self) -> EditRights:
+        """What the signed-in role may change on the day shown."""
+        return self._rights
 
     def show_day(self, day: dt.date) -> bool:
         """Load and show ``day``; True if it loaded (else the old day stays)."""
@@ -552,11 +568,7 @@ class MainWindow(QMainWindow):
 
     def _apply_role(self) -> None:
         """Disable what the signed-in role may not do and say who is signed in."""
-        for action, needs in (
-            (self.optimize_action, Action.OPTIMIZE),
-            (self.dispatch_action, Action.DISPATCH),
-        ):
-            action.setEnabled(allowed(self.role, needs))
+        self._apply_rights()
         may_edit = allowed(self.role, Action.EDIT_PLAN) or allowed(
             self.role, Action.ASSIGN
         )
@@ -571,6 +583,28 @@ class MainWindow(QMainWindow):
             "The role decides what you may change; the database checks it on "
             "every edit."
         )
+
+    def _set_dispatched(self, dispatched: bool) -> None:
+        """The day shown is (not) dispatched: offer what the role may do then."""
+        if dispatched != self._rights.dispatched:
+            self._rights = EditRights(self.role, dispatched)
+            self._apply_rights()
+
+    def _apply_rights(self) -> None:
+        """Hand ``rights()`` to every view; disabled actions say why."""
+        rights = self._rights
+        for action, needs in (
+            (self.optimize_action, Action.OPTIMIZE),
+            (self.dispatch_action, Action.DISPATCH),
+        ):
+            refusal = rights.refusal(needs)
+            action.setEnabled(not refusal)
+            action.setToolTip(refusal or _ACTION_TIPS[needs])
+        self.dispatch_panel.set_dispatch_refusal(rights.refusal(Action.DISPATCH))
+        self.board.set_rights(rights)
+        self.model.set_rights(rights)
+        if self.map_view is not None:
+            self.map_view.set_rights(rights)
 
     def _show_totals(self, view: DayView) -> None:
         self.totals.set_totals(view.totals)
@@ -698,7 +732,9 @@ class MainWindow(QMainWindow):
         if self.map_view is not None:
             self.map_view.set_day(view)
         self.selection.retain(view.line_index)
-        self.dispatch_panel.set_day(view, self.document.last_dispatch())
+        snapshot = self.document.last_dispatch()
+        self._set_dispatched(snapshot is not None)
+        self.dispatch_panel.set_day(view, snapshot)
         self._show_totals(view)
         self._update_title()
         self._update_placeholder()
@@ -719,6 +755,10 @@ class MainWindow(QMainWindow):
             self.map_view.apply_changes(view, changes)
         self.dispatch_panel.update_view(view)
         self._show_totals(view)
+
+    def _on_document_dispatched(self, snapshot: DispatchSnapshot) -> None:
+        self.dispatch_panel.set_snapshot(snapshot)
+        self._set_dispatched(True)
 
     def _on_document_error(self, message: str) -> None:
         self.show_error(message)

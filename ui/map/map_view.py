@@ -8,6 +8,9 @@ the QWebChannel bridge: the whole day after the page says it is ready
 highlighted and brought into sight) and turns map gestures into requests for
 the plan document: ``sig_assign_requested`` after a box selection and a
 vehicle choice, ``sig_location_change_requested`` after a confirmed pin drag.
+Both follow the signed-in role (``set_rights``): a role that may not move a
+customer cannot switch pins to dragging, and the vehicle menu after a box
+selection offers only the moves the role may make (none: the box only selects).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from PySide6.QtWebEngineCore import (
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QMenu, QMessageBox, QToolBar, QVBoxLayout, QWidget
 
+from dispatcher.permissions import Action
 from dispatcher.travel import haversine_km
 from ui.map.bridge import MapBridge
 from ui.map.features import (
@@ -41,6 +45,7 @@ from ui.map.features import (
 )
 from ui.map.scheme import MAP_HOST, MAP_PAGE_URL, SCHEME, MapSchemeHandler
 from ui.map.tiles import USER_AGENT, TileRequestInterceptor, TileSource, tile_source
+from ui.models.edit_rights import EditRights, move_action
 from ui.models.route_colors import UNASSIGNED_COLOR
 
 if TYPE_CHECKING:
@@ -57,6 +62,8 @@ log = logging.getLogger(__name__)
 
 _profile: QWebEngineProfile | None = None
 _keep_alive: list[Any] = []  # Qt does not own handler/interceptor: Python must
+
+_PIN_TIP = "Drag a stop to correct its customer's location (asks before saving)"
 
 
 def map_profile() -> QWebEngineProfile:
@@ -204,6 +211,7 @@ class MapView(QWidget):
         # What the page holds, by feature key, so an edit sends only features
         # that differ (stops before a drop point keep their number and ETA).
         self._sent: dict[tuple[str, int], Feature] = {}
+        self._rights = EditRights()
 
         self._web = QWebEngineView(self)
         self._web.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
@@ -218,9 +226,7 @@ class MapView(QWidget):
         self.fit_action.setToolTip("Zoom to every depot and stop of the day")
         self.pin_action = QAction("Move pins", self)
         self.pin_action.setCheckable(True)
-        self.pin_action.setToolTip(
-            "Drag a stop to correct its customer's location (asks before saving)"
-        )
+        self.pin_action.setToolTip(_PIN_TIP)
         toolbar = QToolBar("Map", self)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         toolbar.addAction(self.fit_action)
@@ -308,7 +314,26 @@ class MapView(QWidget):
 
     def set_pin_mode(self, on: bool) -> None:
         """Let the user drag pins (True) or lock them (False)."""
-        self.pin_action.setChecked(on)
+        self.pin_action.setChecked(on and self.pin_action.isEnabled())
+
+    def rights(self) -> EditRights:
+        """What the signed-in role may change on the day shown."""
+        return self._rights
+
+    def set_rights(self, rights: EditRights) -> None:
+        """Offer pin moves and box assignments only as ``rights`` allow.
+
+        A role that may not move customers gets the pins switched off and the
+        "Move pins" toggle disabled, saying why (hidden for a role that changes
+        nothing).
+        """
+        self._rights = rights
+        refusal = rights.refusal(Action.MOVE_CUSTOMER)
+        if refusal:
+            self.pin_action.setChecked(False)
+        self.pin_action.setEnabled(not refusal)
+        self.pin_action.setVisible(not rights.read_only)
+        self.pin_action.setToolTip(refusal or _PIN_TIP)
 
     def show_assign_menu(self, order_ids: list[OrderId], position: QPoint) -> QMenu:
         """Offer the vehicles for ``order_ids`` at ``position`` (in web view pixels)."""
@@ -323,17 +348,24 @@ class MapView(QWidget):
             (v for v in self._fleet.vehicles.values() if v.active),
             key=lambda v: _natural_key(v.name),
         )
+        menu.setToolTipsVisible(True)
+        to_route = self._move_refusal(order_ids, to_route=True)
         for vehicle in vehicles:
             text = f"{vehicle.name}  ({stops.get(vehicle.id, 0)} stops)"
             action = menu.addAction(
                 _swatch(colors.get(vehicle.id, UNASSIGNED_COLOR)), text
             )
             action.setData(int(vehicle.id))
+            action.setEnabled(not to_route)
+            action.setToolTip(to_route)
             action.triggered.connect(
                 lambda _=False, v=vehicle.id: self._request_assign(order_ids, v)
             )
         menu.addSeparator()
         unassign = menu.addAction("Unassign")
+        off_route = self._move_refusal(order_ids, to_route=False)
+        unassign.setEnabled(not off_route)
+        unassign.setToolTip(off_route)
         unassign.triggered.connect(
             lambda _=False: self._request_assign(order_ids, None)
         )
@@ -421,14 +453,19 @@ class MapView(QWidget):
         self, order_ids: list[OrderId], position: QPoint
     ) -> None:
         self._selection.set(order_ids, source=self)
-        self.show_assign_menu(order_ids, position)
+        if self._rights.may_move_any:
+            self.show_assign_menu(order_ids, position)
 
     def _on_bridge_pin_moved(self, order_id: OrderId, location: Location) -> None:
         line = self._lines.get(order_id)
         # The page shows saved data only: the pin goes back now, and moves for
         # good when the saved customer comes back with the next day view.
         self._bridge.sig_pin_reverted.emit(json.dumps({"id": int(order_id)}))
-        if line is None or not self.pin_action.isChecked():
+        if (
+            line is None
+            or not self.pin_action.isChecked()
+            or not self._rights.may(Action.MOVE_CUSTOMER)
+        ):
             return
         customer = line.customer
         distance = haversine_km(customer.location, location)
@@ -448,10 +485,18 @@ class MapView(QWidget):
     def _on_pin_action_toggled(self, on: bool) -> None:
         self._bridge.sig_pin_mode_pushed.emit(json.dumps({"on": on}))
 
+    def _move_refusal(self, order_ids: Iterable[OrderId], *, to_route: bool) -> str:
+        """Why the role may not move these orders so; "" if it may."""
+        placed = placements(self._view) if self._view is not None else {}
+        unplanned = not any(oid in placed for oid in order_ids)
+        return self._rights.refusal(move_action(unplanned=unplanned, to_route=to_route))
+
     def _request_assign(
         self, order_ids: Iterable[OrderId], vehicle_id: VehicleId | None
     ) -> None:
-        self.sig_assign_requested.emit(list(order_ids), vehicle_id)
+        ids = list(order_ids)
+        if not self._move_refusal(ids, to_route=vehicle_id is not None):
+            self.sig_assign_requested.emit(ids, vehicle_id)
 
     # --- the shared selection ---------------------------------------------
     def _on_selection_changed(

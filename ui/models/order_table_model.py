@@ -10,7 +10,8 @@ Time windows, priority and notes of open orders are edited in place, but
 ``setData`` never changes a row: it checks the value (``ui.models.order_edits``)
 and emits ``sig_edit_requested`` for the plan document to save as an undoable
 step, or ``sig_edit_rejected`` with one sentence. The row changes when the
-saved order comes back through ``update_lines``.
+saved order comes back through ``update_lines``. Cells edit and rows drag
+only as far as the signed-in role allows (``set_rights``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from dispatcher.model import OrderKind, Priority, format_minutes
+from dispatcher.permissions import Action
 from dispatcher.timing import effective_windows, required_skills
 from ui.models.badges import (
     LATE_COLOR,
@@ -40,6 +42,7 @@ from ui.models.badges import (
     STATUS_RANK,
     status_badge,
 )
+from ui.models.edit_rights import EditRights
 from ui.models.order_edits import (
     EditRefused,
     OrderField,
@@ -357,8 +360,21 @@ class OrderTableModel(QAbstractTableModel):
         self._bold.setBold(True)
         self._italic = QFont()
         self._italic.setItalic(True)
+        self._rights = EditRights()
 
     # -- our API -----------------------------------------------------------------
+
+    def rights(self) -> EditRights:
+        """What the signed-in role may change on the day shown."""
+        return self._rights
+
+    def set_rights(self, rights: EditRights) -> None:
+        """Edit cells and drag rows only as ``rights`` allow."""
+        if rights == self._rights:
+            return
+        self._rights = rights
+        # Views read flags as they need them; the editable columns' tips say why.
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Column) - 1)
 
     def set_lines(self, lines: Sequence[OrderLine]) -> None:
         """Replace every row (a bulk reload, so views reset)."""
@@ -439,17 +455,20 @@ class OrderTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(Column)
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        """Cells select and drag (onto the board); open orders' edit columns edit."""
+        """Cells select and drag (onto the board); open orders' edit columns edit.
+
+        Rows drag only if the role may move orders, cells edit only if it may
+        edit orders.
+        """
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        flags = (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemIsDragEnabled
-        )
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if self._rights.may_move_any:
+            flags |= Qt.ItemFlag.ItemIsDragEnabled
         field = EDITABLE_COLUMNS.get(Column(index.column()))
         if (
             field is not None
+            and self._rights.may(Action.EDIT_ORDER)
             and 0 <= index.row() < len(self._lines)
             and edit_refusal(self._lines[index.row()].order, field) is None
         ):
@@ -462,12 +481,17 @@ class OrderTableModel(QAbstractTableModel):
         """Check an edited value and request it; the row itself never changes here.
 
         Returns True if an edit was requested (``sig_edit_requested``), False if
-        the value was refused (``sig_edit_rejected``) or is what the order has.
+        the value was refused (``sig_edit_rejected``), also by the role, or is
+        what the order has.
         """
         if role != Qt.ItemDataRole.EditRole or not index.isValid():
             return False
         field = EDITABLE_COLUMNS.get(Column(index.column()))
         if field is None or not 0 <= index.row() < len(self._lines):
+            return False
+        refusal = self._rights.refusal(Action.EDIT_ORDER)
+        if refusal:
+            self.sig_edit_rejected.emit(refusal)
             return False
         line = self._lines[index.row()]
         try:
@@ -510,6 +534,13 @@ class OrderTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return spec.title
         if role == Qt.ItemDataRole.ToolTipRole:
+            refusal = (
+                self._rights.refusal(Action.EDIT_ORDER)
+                if Column(section) in EDITABLE_COLUMNS
+                else ""
+            )
+            if refusal:
+                return f"{spec.header_tip.removesuffix(_EDIT_HINT)}\n{refusal}"
             return spec.header_tip
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _RIGHT if spec.numeric else _LEFT

@@ -9,7 +9,9 @@ The model never edits the plan. A drop decodes the dragged order ids, works
 out the target vehicle and position, and *emits* ``sig_move_requested``; the
 plan document performs the edit and the model hears back through ``refresh``.
 ``removeRows`` is deliberately not implemented (see DESIGN §2.3), so Qt's
-move-drag bookkeeping can never delete a row behind our back.
+move-drag bookkeeping can never delete a row behind our back. Drags and drops
+follow the signed-in role (``set_rights``): cards do not drag when no move is
+allowed, and a drop the role may not make is refused before it is requested.
 
 ``refresh`` re-reads only the lanes a ``PlanChanges`` touched and, inside each,
 removes and inserts only the run of cards that differs, so scroll positions and
@@ -33,6 +35,7 @@ from PySide6.QtCore import (
 )
 
 from dispatcher.model import format_minutes
+from ui.models.edit_rights import EditRights, move_action
 from ui.models.order_mime import ORDER_IDS_MIME, decode_order_ids, encode_order_ids
 from ui.models.roles import IdRole, LineRole
 from ui.models.route_board_lanes import (
@@ -131,8 +134,34 @@ class RouteBoardModel(QAbstractItemModel):
         self._where: dict[OrderId, tuple[int, int]] = {}
         self._lane_rows: dict[VehicleId | None, int] = {}
         self._last_changes: dict[VehicleId, LastChange] = {}
+        self._rights = EditRights()
 
     # -- our API -----------------------------------------------------------------
+
+    def rights(self) -> EditRights:
+        """What the signed-in role may change on the day shown."""
+        return self._rights
+
+    def set_rights(self, rights: EditRights) -> None:
+        """Drag and drop only what ``rights`` allow (views read flags per drag)."""
+        self._rights = rights
+
+    def move_refusal(
+        self, order_ids: Sequence[OrderId], vehicle_id: VehicleId | None
+    ) -> str:
+        """Why the role may not move these orders to ``vehicle_id``; "" if it may.
+
+        ``vehicle_id`` None takes them off their routes.
+        """
+        unplanned = all(self._where.get(oid, (0, 0))[0] == 0 for oid in order_ids)
+        needs = move_action(unplanned=unplanned, to_route=vehicle_id is not None)
+        return self._rights.refusal(needs)
+
+    def may_move(
+        self, order_ids: Sequence[OrderId], vehicle_id: VehicleId | None
+    ) -> bool:
+        """True if the role may move these orders to ``vehicle_id`` (None: off)."""
+        return not self.move_refusal(order_ids, vehicle_id)
 
     def set_day(self, view: DayView) -> None:
         """Show a whole day (a reset: every lane view re-roots)."""
@@ -303,17 +332,21 @@ class RouteBoardModel(QAbstractItemModel):
         return 1
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        """Cards drag and select; lanes take drops between their cards."""
+        """Cards drag and select; lanes take drops between their cards.
+
+        Without any move the role may make, cards only select and lanes take
+        nothing.
+        """
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
+        movable = self._rights.may_move_any
         if index.internalId() == _LANE:
-            return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsDropEnabled
+            if movable:
+                return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsDropEnabled
+            return Qt.ItemFlag.ItemIsEnabled
         # No ItemIsDropEnabled on cards: a drop onto a card lands above or below it.
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemIsDragEnabled
-        )
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return flags | Qt.ItemFlag.ItemIsDragEnabled if movable else flags
 
     # -- Qt overrides: data ---------------------------------------------------------
 
@@ -364,7 +397,10 @@ class RouteBoardModel(QAbstractItemModel):
         column: int,
         parent: AnyIndex,
     ) -> bool:
-        """True for order ids dropped into a lane (between cards or at its end)."""
+        """True for order ids dropped into a lane (between cards or at its end).
+
+        False for a move the signed-in role may not make (see ``set_rights``).
+        """
         return self._drop(data, action, parent) is not None
 
     def dropMimeData(
@@ -378,7 +414,8 @@ class RouteBoardModel(QAbstractItemModel):
         """Emit ``sig_move_requested`` for the dropped orders; rows stay as they are.
 
         Returns False (and emits nothing) for foreign data, for a drop outside
-        every lane, and for a drop that would leave the plan as it is.
+        every lane, for a move the signed-in role may not make and for a drop
+        that would leave the plan as it is.
         """
         drop = self._drop(data, action, parent)
         if drop is None:
@@ -412,6 +449,8 @@ class RouteBoardModel(QAbstractItemModel):
         lane_row = self._lane_row(parent)
         ids = self._known_ids(data)
         if lane_row is None or not ids:
+            return None
+        if not self.may_move(ids, self._lanes[lane_row].vehicle_id):
             return None
         return lane_row, ids
 

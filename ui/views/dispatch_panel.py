@@ -5,7 +5,8 @@ The panel compares the day as it is now with what the last dispatch sent
 "ORD-14 added at stop 3, ETA 11:05", "ETA of ORD-9 now 11:40 (+25 min)". It is
 recomputed after every plan change (a few milliseconds on a 2,000-stop day),
 and only while it is shown. Clicking a line selects its order everywhere; the
-"Dispatch changes…" button asks the window to dispatch again.
+"Dispatch changes…" button asks the window to dispatch again (disabled, saying
+why, for a role that may not dispatch: ``set_dispatch_refusal``).
 
 The main window feeds it: ``set_day(view, snapshot)`` after a day is loaded,
 ``update_view(view)`` after an edit, ``set_snapshot(snapshot)`` after a
@@ -68,6 +69,9 @@ _KINDS: dict[type, ChangeKind] = {
 }
 
 
+_DISPATCH_TIP = "Send the changed routes to their drivers again (Ctrl+D)"
+
+
 class DispatchPanel(QWidget):
     """Lists, per vehicle, how the plan differs from what the drivers hold.
 
@@ -92,6 +96,7 @@ class DispatchPanel(QWidget):
         self._diff: DispatchDiff | None = None
         self._dirty = False
         self._collapsed: set[VehicleId] = set()
+        self._refusal = ""
 
         self.status_label = QLabel(self)
         self.status_label.setObjectName("dispatchStatus")
@@ -101,9 +106,7 @@ class DispatchPanel(QWidget):
         self.summary_label.setWordWrap(True)
         self.dispatch_button = QPushButton("Dispatch changes…", self)
         self.dispatch_button.setObjectName("dispatchChangesButton")
-        self.dispatch_button.setToolTip(
-            "Send the changed routes to their drivers again (Ctrl+D)"
-        )
+        self.dispatch_button.setToolTip(_DISPATCH_TIP)
         self.dispatch_button.clicked.connect(self.sig_dispatch_requested)
 
         self.tree = QTreeWidget(self)
@@ -160,6 +163,12 @@ class DispatchPanel(QWidget):
         """A dispatch happened: compare the shown day with what it sent."""
         self._snapshot = snapshot
         self._refresh()
+
+    def set_dispatch_refusal(self, refusal: str) -> None:
+        """Disable the dispatch button, its tooltip saying why ("": enable it)."""
+        self._refusal = refusal
+        self.dispatch_button.setEnabled(not refusal)
+        self.dispatch_button.setToolTip(refusal or _DISPATCH_TIP)
 
     def snapshot(self) -> DispatchSnapshot | None:
         """What the drivers hold, as last given."""
@@ -253,7 +262,7 @@ class DispatchPanel(QWidget):
         self.summary_label.setText(_summary(diff))
         self.summary_label.setVisible(True)
         self.dispatch_button.setVisible(True)
-        self.dispatch_button.setEnabled(True)
+        self.dispatch_button.setEnabled(not self._refusal)
         self._fill_tree(diff, view)
         self.stack.setCurrentWidget(self.tree)
 

@@ -98,6 +98,8 @@ class LaneHeader(QWidget):
         self._urgent: dict[Priority, int] = {}
         self._compact = compact
         self._change_row = False
+        self._lock_refusal = ""
+        self._hide_unlocked = False
         self.lock_button = QToolButton(self)
         self.lock_button.setObjectName("laneLockButton")
         self.lock_button.setCheckable(True)
@@ -126,11 +128,19 @@ class LaneHeader(QWidget):
         if lane.vehicle is None:  # counted once here, not on every paint
             priorities = Counter(card.line.order.priority for card in lane.cards)
             self._urgent = {p: priorities[p] for p in (Priority.MUST, Priority.HIGH)}
-        vehicle_lane = lane.vehicle is not None
-        self.lock_button.setVisible(vehicle_lane)
         self._sync_lock_button()
         self.setToolTip(lane_tooltip(lane))
         self.update()
+
+    def set_lock_refusal(self, refusal: str, *, hide_unlocked: bool = False) -> None:
+        """Disable the lock button, its tooltip saying why ("": enable it).
+
+        ``hide_unlocked`` shows the button only while the route is locked, as a
+        sign of it (for a role that changes nothing).
+        """
+        self._lock_refusal = refusal
+        self._hide_unlocked = hide_unlocked and bool(refusal)
+        self._sync_lock_button()
 
     def set_compact(self, compact: bool) -> None:
         """Pack the capacity bars into one row."""
@@ -401,19 +411,30 @@ class LaneHeader(QWidget):
         self.setFixedHeight(self.header_height())
 
     def _sync_lock_button(self) -> None:
-        locked = self._lane is not None and self._lane.locked
-        self.lock_button.setChecked(locked)
-        self.lock_button.setIcon(icon("lock" if locked else "unlock"))
-        self.lock_button.setToolTip(
-            "Route locked: click to unlock it"
-            if locked
-            else "Lock the whole route, so the optimizer leaves it alone"
-        )
+        lane = self._lane
+        locked = lane is not None and lane.locked
+        vehicle_lane = lane is not None and lane.vehicle is not None
+        button = self.lock_button
+        button.setVisible(vehicle_lane and (locked or not self._hide_unlocked))
+        button.setEnabled(not self._lock_refusal)
+        button.setChecked(locked)
+        button.setIcon(icon("lock" if locked else "unlock"))
+        if self._lock_refusal:
+            state = "Route locked" if locked else "Route not locked"
+            button.setToolTip(f"{state}. {self._lock_refusal}")
+        else:
+            button.setToolTip(
+                "Route locked: click to unlock it"
+                if locked
+                else "Lock the whole route, so the optimizer leaves it alone"
+            )
 
     def _on_lock_button_clicked(self, checked: bool) -> None:
         lane = self._lane
         # Show the plan's state until the edit really happens (or fails).
         self._sync_lock_button()
+        if self._lock_refusal:
+            return
         if lane is not None and lane.vehicle_id is not None:
             self.sig_route_lock_requested.emit(lane.vehicle_id, checked)
 

@@ -4,7 +4,9 @@ Every lane view shows the same ``RouteBoardModel`` and shares one selection
 model with its siblings, so a selection can span lanes and a drag carries every
 selected card, in lane then route order. Drops go through Qt's own
 ``dropEvent`` (which works out above/below a card) into the model's
-``dropMimeData``; the view never moves rows itself.
+``dropMimeData``; the view never moves rows itself. When the signed-in role
+may move nothing, the view neither starts drags nor takes drops
+(``set_movable``).
 """
 
 from __future__ import annotations
@@ -85,6 +87,15 @@ class LaneView(QListView):
         """Show the lane at ``lane_row`` (after the model reset, say)."""
         self._lane_row = lane_row
         self.setRootIndex(self._board_model.index(lane_row, 0))
+
+    def set_movable(self, movable: bool) -> None:
+        """Drag cards and take drops (True), or only show and select them."""
+        self.setDragDropMode(
+            QAbstractItemView.DragDropMode.DragDrop
+            if movable
+            else QAbstractItemView.DragDropMode.NoDragDrop
+        )
+        self.viewport().update()  # the empty lane's hint changes
 
     def card_rect(self, row: int) -> QRect:
         """Where the card of ``row`` is drawn, in viewport coordinates."""
@@ -171,9 +182,14 @@ class LaneView(QListView):
     # -- helpers ------------------------------------------------------------------
 
     def _empty_text(self) -> str:
+        takes_drops = bool(
+            self._board_model.flags(self.rootIndex()) & Qt.ItemFlag.ItemIsDropEnabled
+        )
         if self._lane_row == 0:
-            return "Nothing unassigned.\nDrag cards here to take them off a route."
-        return "No stops yet.\nDrag cards here to plan them on this vehicle."
+            hint = "\nDrag cards here to take them off a route."
+            return "Nothing unassigned." + (hint if takes_drops else "")
+        hint = "\nDrag cards here to plan them on this vehicle."
+        return "No stops yet." + (hint if takes_drops else "")
 
     def _drag_pixmap(self, indexes: list[QModelIndex]) -> QPixmap:
         """The first dragged card, with a count pill when dragging several."""

@@ -11,6 +11,11 @@ The board never edits anything. Drops, menu commands and shortcuts emit
 ``sig_move_requested``, ``sig_lock_requested`` and
 ``sig_route_lock_requested``; the plan document does the work, and the model's
 ``refresh`` brings the result back.
+
+The board offers only what the signed-in role may do (``set_rights``): cards
+drag and lanes take drops only for moves the role may make, actions it may not
+take are disabled with a tooltip saying why, and a role that changes nothing
+(a manager) sees no editing buttons, with a "Read-only" hint in the tool row.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dispatcher.permissions import Action
 from ui.assets import icon, stylesheet
 from ui.models.roles import IdRole
 from ui.views.lane_header import LaneHeader
@@ -53,6 +59,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from dispatcher.model import OrderId, VehicleId
+    from ui.models.edit_rights import EditRights
     from ui.models.route_board_lanes import Card
     from ui.models.route_board_model import RouteBoardModel
     from ui.selection import OrderSelection
@@ -173,6 +180,8 @@ class RouteBoard(QWidget):
         self._delegate = RouteCardDelegate(self)
         self._selection_model = QItemSelectionModel(model, self)
         self._edge_scroller = _EdgeScroller(self)
+        self._tips: dict[QAction, str] = {}
+        self._edit_buttons: list[QToolButton] = []
 
         self._build_actions()
         self._build_layout()
@@ -212,6 +221,23 @@ class RouteBoard(QWidget):
         )
         return [i.data(IdRole) for i in indexes if not self._model.is_lane(i)]
 
+    def rights(self) -> EditRights:
+        """What the signed-in role may change on the day shown."""
+        return self._model.rights()
+
+    def set_rights(self, rights: EditRights) -> None:
+        """Offer only the drags, drops, locks and moves ``rights`` allow."""
+        self._model.set_rights(rights)
+        self._delegate.set_locks_clickable(rights.may(Action.EDIT_PLAN))
+        for button in self._edit_buttons:
+            button.setVisible(not rights.read_only)
+        self.role_hint.setText(rights.hint())
+        self.role_hint.setToolTip(rights.hint_tooltip())
+        self.role_hint.setVisible(bool(rights.hint()))
+        for lane in self._lanes:
+            self._apply_rights(lane)
+        self._update_actions()
+
     def is_compact(self) -> bool:
         """True when cards show on one line."""
         return self._compact
@@ -249,6 +275,8 @@ class RouteBoard(QWidget):
 
     def request_lock_selected(self, locked: bool) -> None:
         """Ask to lock (or unlock) the selected stops that are on routes."""
+        if not self.rights().may(Action.EDIT_PLAN):
+            return
         cards = self._selected_route_cards()
         ids = [card.order_id for card in cards if card.locked != locked]
         if ids:
@@ -263,17 +291,19 @@ class RouteBoard(QWidget):
     def request_unassign_selected(self) -> None:
         """Ask to take the selected stops off their routes."""
         ids = [card.order_id for card in self._selected_route_cards()]
-        if ids:
+        if ids and self._model.may_move(ids, None):
             self.sig_move_requested.emit(ids, None, None)
 
     def request_move_selected(self, vehicle_id: VehicleId | None) -> None:
         """Ask to append the selected cards to a vehicle's route (None: unassign)."""
         ids = self.selected_order_ids()
-        if ids:
+        if ids and self._model.may_move(ids, vehicle_id):
             self.sig_move_requested.emit(ids, vehicle_id, None)
 
     def request_shift_selected(self, step: int) -> None:
         """Move the selected stops of one route up (-1) or down (+1) by one place."""
+        if not self.rights().may(Action.EDIT_PLAN):
+            return
         cards = self._selected_route_cards()
         lanes = {self._model.card_index(c.order_id).internalId() for c in cards}
         if not cards or len(lanes) != 1:
@@ -298,6 +328,7 @@ class RouteBoard(QWidget):
         ) -> QAction:
             act = QAction(icon(icon_name), text, self)
             act.setToolTip(tip)
+            self._tips[act] = tip
             if shortcut is not None:
                 act.setShortcut(QKeySequence(shortcut))
                 act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -352,11 +383,23 @@ class RouteBoard(QWidget):
         row.setContentsMargins(8, 4, 10, 4)
         row.setSpacing(2)
         for act in (self.lock_action, self.unlock_action, self.unassign_action):
-            row.addWidget(self._tool_button(act, tools))
+            button = self._tool_button(act, tools)
+            self._edit_buttons.append(button)
+            row.addWidget(button)
         row.addSpacing(10)
         for act in (self.compact_action, self.timeline_action):
             row.addWidget(self._tool_button(act, tools))
         row.addStretch(1)
+        self.role_hint = QLabel(tools)
+        self.role_hint.setObjectName("roleHint")
+        # Own style: a quiet pill, whatever the board's style sheet says.
+        self.role_hint.setStyleSheet(
+            "QLabel#roleHint { color: #5b3a00; background: #fdf0d5; "
+            "border: 1px solid #f0d49b; border-radius: 9px; padding: 1px 8px; }"
+        )
+        self.role_hint.hide()
+        row.addWidget(self.role_hint)
+        row.addSpacing(10)
         self.summary = QLabel(tools)
         self.summary.setObjectName("boardSummary")
         row.addWidget(self.summary)
@@ -428,7 +471,8 @@ class RouteBoard(QWidget):
             compact=self._compact,
             parent=self,
         )
-        lane.header.sig_route_lock_requested.connect(self.sig_route_lock_requested)
+        lane.header.sig_route_lock_requested.connect(self._on_route_lock_requested)
+        self._apply_rights(lane)
         view = lane.view
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(
@@ -439,6 +483,13 @@ class RouteBoard(QWidget):
         )
         self._edge_scroller.watch(view.viewport())
         return lane
+
+    def _apply_rights(self, lane: LaneWidget) -> None:
+        rights = self.rights()
+        lane.view.set_movable(rights.may_move_any)
+        lane.header.set_lock_refusal(
+            rights.refusal(Action.EDIT_PLAN), hide_unlocked=rights.read_only
+        )
 
     def _apply_lane_widths(self) -> None:
         width = COMPACT_LANE_WIDTH if self._compact else LANE_WIDTH
@@ -557,13 +608,21 @@ class RouteBoard(QWidget):
     # -- user commands ----------------------------------------------------------------
 
     def _update_actions(self) -> None:
+        """Enable what the selection allows; what the role refuses says why."""
         cards = self._selected_route_cards()
-        self.lock_action.setEnabled(any(not card.locked for card in cards))
-        self.unlock_action.setEnabled(any(card.locked for card in cards))
-        self.toggle_lock_action.setEnabled(bool(cards))
-        self.unassign_action.setEnabled(bool(cards))
-        self.move_up_action.setEnabled(bool(cards))
-        self.move_down_action.setEnabled(bool(cards))
+        rights = self.rights()
+        replan = rights.refusal(Action.EDIT_PLAN)
+        assign = rights.refusal(Action.ASSIGN)
+        for act, possible, refusal in (
+            (self.lock_action, any(not card.locked for card in cards), replan),
+            (self.unlock_action, any(card.locked for card in cards), replan),
+            (self.toggle_lock_action, bool(cards), replan),
+            (self.unassign_action, bool(cards), assign),
+            (self.move_up_action, bool(cards), replan),
+            (self.move_down_action, bool(cards), replan),
+        ):
+            act.setEnabled(possible and not refusal)
+            act.setToolTip(refusal or self._tips[act])
 
     def _update_summary(self) -> None:
         lanes = self._model.lanes()
@@ -579,7 +638,13 @@ class RouteBoard(QWidget):
             f"{late} late</span> · {len(lanes[0].cards):,} unassigned"
         )
 
+    def _on_route_lock_requested(self, vehicle_id: VehicleId, locked: bool) -> None:
+        if self.rights().may(Action.EDIT_PLAN):
+            self.sig_route_lock_requested.emit(vehicle_id, locked)
+
     def _on_card_lock_clicked(self, index: QModelIndex) -> None:
+        if not self.rights().may(Action.EDIT_PLAN):
+            return
         card = self._model.card(index)
         if card is not None and card.sequence is not None:
             self.sig_lock_requested.emit([card.order_id], not card.locked)
@@ -610,30 +675,44 @@ class RouteBoard(QWidget):
             )
         menu = self.card_menu()
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if menu.isEmpty():  # read-only and nothing to show
+            menu.deleteLater()
+            return
         menu.popup(view.viewport().mapToGlobal(pos))
 
     def card_menu(self) -> QMenu:
         """The context menu for the selected cards."""
         menu = QMenu(self)
+        menu.setToolTipsVisible(True)
         cards = self._selected_cards()
+        if not self.rights().read_only:
+            self._add_edit_entries(menu, [card.order_id for card in cards])
+        if len(cards) == 1:
+            if not menu.isEmpty():
+                menu.addSeparator()
+            oid = cards[0].order_id
+            menu.addAction("Show everywhere", lambda: self._selection.focus(oid))
+        return menu
+
+    def _add_edit_entries(self, menu: QMenu, ids: list[OrderId]) -> None:
+        """Lock, move and unassign entries; moves the role may not make say why."""
         menu.addAction(self.lock_action)
         menu.addAction(self.unlock_action)
         menu.addSeparator()
         move = menu.addMenu("Move to")
-        move.setEnabled(bool(cards))
+        move.setToolTipsVisible(True)
+        move.setEnabled(bool(ids))
         for lane in self._model.lanes()[1:]:
             act = move.addAction(lane.title)
+            refusal = self._model.move_refusal(ids, lane.vehicle_id)
+            act.setEnabled(not refusal)
+            act.setToolTip(refusal)
             act.triggered.connect(
                 lambda _=False, vid=lane.vehicle_id: self.request_move_selected(vid)
             )
         menu.addAction(self.unassign_action)
         menu.addAction(self.move_up_action)
         menu.addAction(self.move_down_action)
-        if len(cards) == 1:
-            menu.addSeparator()
-            oid = cards[0].order_id
-            menu.addAction("Show everywhere", lambda: self._selection.focus(oid))
-        return menu
 
 
 class _EdgeScroller(QObject):

@@ -71,6 +71,7 @@ class RouteCardDelegate(QStyledItemDelegate):
     def __init__(self, parent: QObject | None = None, *, compact: bool = False) -> None:
         super().__init__(parent)
         self._compact = compact
+        self._locks_clickable = True
 
     @property
     def compact(self) -> bool:
@@ -80,6 +81,14 @@ class RouteCardDelegate(QStyledItemDelegate):
     def set_compact(self, compact: bool) -> None:
         """Switch between one-line and three-line cards (views must relayout)."""
         self._compact = compact
+
+    def locks_clickable(self) -> bool:
+        """True when a click on the lock corner asks to (un)lock the stop."""
+        return self._locks_clickable
+
+    def set_locks_clickable(self, clickable: bool) -> None:
+        """Offer the lock corner (a hover glyph, clicks), or only show locks."""
+        self._locks_clickable = clickable
 
     def card_height(self, metrics: QFontMetrics) -> int:
         """Height of a card row, margins included."""
@@ -133,9 +142,10 @@ class RouteCardDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> bool:
-        """A left click on the lock corner reports ``sig_lock_clicked``."""
+        """A left click on the lock corner reports ``sig_lock_clicked`` (if offered)."""
         if (
-            event.type() == QEvent.Type.MouseButtonRelease
+            self._locks_clickable
+            and event.type() == QEvent.Type.MouseButtonRelease
             and index.data(CardRole) is not None
         ):
             mouse: QMouseEvent = event  # type: ignore[assignment]
@@ -345,7 +355,7 @@ class RouteCardDelegate(QStyledItemDelegate):
             icon("lock").paint(painter, rect)
             painter.restore()
             return rect.left()
-        if hovered and card.sequence is not None:
+        if hovered and card.sequence is not None and self._locks_clickable:
             painter.save()
             painter.setOpacity(0.55)
             icon("unlock").paint(painter, rect)
