@@ -136,7 +136,8 @@ def test_refusals_name_the_role_and_the_dispatched_day() -> None:
 def test_hints_say_what_the_role_may_change() -> None:
     """A manager reads only; staff assign and edit orders; dispatchers get none."""
     assert MANAGER.hint() == "Read-only: manager"
-    assert MANAGER.read_only and not STAFF.read_only
+    assert MANAGER.read_only
+    assert not STAFF.read_only
     assert STAFF.hint() == "Staff: assign and edit orders only"
     assert STAFF_DISPATCHED.hint() == "Staff: edit orders only (day dispatched)"
     assert DISPATCHER.hint() == ""
@@ -321,7 +322,7 @@ def test_staff_board_disables_locks_and_reordering_saying_why(
 def test_staff_card_menu_offers_routes_for_unassigned_cards_only(
     qtbot: QtBot, view: DayView
 ) -> None:
-    """"Move to" a van: enabled for unassigned cards, disabled (saying why) for stops."""
+    """Moving to a van: offered for unassigned cards, not for stops (saying why)."""
     board = make_board(qtbot, view, STAFF)
 
     def move_entries() -> list[Any]:
@@ -337,9 +338,7 @@ def test_staff_card_menu_offers_routes_for_unassigned_cards_only(
     assert entries[0].toolTip() == "Signed in as staff: you may not change routes."
 
 
-def test_staff_on_a_dispatched_day_assigns_nothing(
-    qtbot: QtBot, view: DayView
-) -> None:
+def test_staff_on_a_dispatched_day_assigns_nothing(qtbot: QtBot, view: DayView) -> None:
     """Re-planning a dispatched day is for dispatchers: no drag, unassign says why."""
     board = make_board(qtbot, view, STAFF_DISPATCHED)
     select(board, view, "ORD-1")
