@@ -18,8 +18,9 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from dispatcher import dispatching, plan_edits
+from dispatcher.day_view import load_day
 from dispatcher.errors import DispatcherError, PermissionDenied
-from dispatcher.model import Role
+from dispatcher.model import Location, OrderId, Role
 from dispatcher.permissions import Action
 from tests import builders as b
 from tests.fakes import fake_uow_factory
@@ -41,12 +42,16 @@ from ui.views import lane_view
 from ui.views.route_board import RouteBoard
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from PySide6.QtCore import QSettings
     from pytestqt.qtbot import QtBot
 
     from db.database import Database
     from dispatcher.day_view import DayView
+    from tests.ui.test_map_view import Confirmations
     from ui.main_window import MainWindow
+    from ui.map.map_view import MapView
     from ui.views.lane_view import LaneView
 
 MANAGER = EditRights(Role.MANAGER)
@@ -552,3 +557,89 @@ def test_dispatcher_window_is_unchanged(
     assert window.optimize_action.isEnabled()
     assert not window.board.role_hint.isVisible()
     assert window.dispatch_panel.dispatch_button.isEnabled()
+
+
+# -- the map ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def role_map(qtbot: QtBot) -> Iterator[tuple[MapView, Confirmations]]:
+    """A ready map (no tiles) showing the map tests' day, and its confirmations."""
+    from tests.ui.test_map_features import day_factory
+    from tests.ui.test_map_view import Confirmations, dispose, make_map, show_day
+
+    confirm = Confirmations()
+    view = make_map(qtbot, confirm)
+    show_day(qtbot, view, load_day(day_factory(), b.DAY))
+    yield view, confirm
+    dispose(view)
+
+
+@pytest.mark.webengine
+def test_manager_map_selects_but_moves_nothing(
+    qtbot: QtBot, role_map: tuple[MapView, Confirmations]
+) -> None:
+    """Box selection only selects; pins stay fixed; the pin toggle is gone."""
+    from tests.ui.test_map_features import UNASSIGNED
+
+    map_view, confirm = role_map
+    map_view.set_rights(MANAGER)
+    assert not map_view.pin_action.isEnabled()
+    assert not map_view.pin_action.isVisible()
+    map_view.set_pin_mode(True)
+    assert not map_view.pin_action.isChecked()
+    with (
+        qtbot.assertNotEmitted(map_view.sig_assign_requested),
+        qtbot.assertNotEmitted(map_view.sig_location_change_requested),
+    ):
+        map_view.bridge.sig_orders_lassoed.emit([OrderId(8), UNASSIGNED], QPoint(5, 5))
+        map_view.bridge.sig_pin_moved.emit(OrderId(8), Location(45.78, 4.87))
+    assert map_view._selection.ids == {OrderId(8), UNASSIGNED}
+    assert map_view.assign_menu is None
+    assert confirm.asked == []
+
+
+@pytest.mark.webengine
+def test_staff_map_assigns_unplanned_orders_and_unassigns_stops(
+    qtbot: QtBot, role_map: tuple[MapView, Confirmations]
+) -> None:
+    """The box menu offers vans for unassigned orders only; pins say why not."""
+    from tests.ui.test_map_features import UNASSIGNED, VAN_2
+
+    map_view, confirm = role_map
+    map_view.set_pin_mode(True)
+    map_view.set_rights(STAFF)
+    assert not map_view.pin_action.isChecked()
+    assert not map_view.pin_action.isEnabled()
+    assert map_view.pin_action.isVisible()
+    assert map_view.pin_action.toolTip() == (
+        "Signed in as staff: you may not move customers."
+    )
+    qtbot.waitUntil(lambda: not order_draggable(qtbot, map_view, 8))
+    with qtbot.assertNotEmitted(map_view.sig_location_change_requested):
+        map_view.bridge.sig_pin_moved.emit(OrderId(8), Location(45.78, 4.87))
+    assert confirm.asked == []
+
+    menu = map_view.show_assign_menu([UNASSIGNED], QPoint(5, 5))
+    van2 = next(a for a in menu.actions() if a.data() == VAN_2)
+    assert van2.isEnabled()
+    with qtbot.waitSignal(map_view.sig_assign_requested, timeout=1000) as asked:
+        van2.trigger()
+    assert asked.args == [[UNASSIGNED], VAN_2]
+
+    menu = map_view.show_assign_menu([OrderId(8)], QPoint(5, 5))
+    van2 = next(a for a in menu.actions() if a.data() == VAN_2)
+    assert not van2.isEnabled()
+    assert van2.toolTip() == "Signed in as staff: you may not change routes."
+    with qtbot.assertNotEmitted(map_view.sig_assign_requested):
+        van2.trigger()
+    with qtbot.waitSignal(map_view.sig_assign_requested, timeout=1000) as asked:
+        menu.actions()[-1].trigger()  # Unassign
+    assert asked.args == [[OrderId(8)], None]
+
+
+def order_draggable(qtbot: QtBot, map_view: MapView, order_id: int) -> bool:
+    """True if the page lets the user drag this order's pin."""
+    from tests.ui.test_map_view import order_state
+
+    return bool(order_state(qtbot, map_view, order_id)["draggable"])
