@@ -330,17 +330,20 @@ def test_staff_card_menu_offers_routes_for_unassigned_cards_only(
     """Moving to a van: offered for unassigned cards, not for stops (saying why)."""
     board = make_board(qtbot, view, STAFF)
 
-    def move_entries() -> list[Any]:
+    def move_to() -> Any:
         menu = board.card_menu()
-        move = next(a for a in menu.actions() if a.text() == "Move to").menu()
-        return list(move.actions())
+        return next(a for a in menu.actions() if a.text() == "Move to")
 
     select(board, view, "ORD-7")
-    assert all(a.isEnabled() for a in move_entries())
+    assert move_to().isEnabled()
+    assert all(a.isEnabled() for a in move_to().menu().actions())
     select(board, view, "ORD-4")
-    entries = move_entries()
-    assert not any(a.isEnabled() for a in entries)
-    assert entries[0].toolTip() == "Signed in as staff: you may not change routes."
+    entry = move_to()
+    why = "Signed in as staff: you may not change routes."
+    assert not entry.isEnabled()
+    assert entry.toolTip() == why
+    assert not any(a.isEnabled() for a in entry.menu().actions())
+    assert entry.menu().actions()[0].toolTip() == why
 
 
 def test_staff_on_a_dispatched_day_assigns_nothing(qtbot: QtBot, view: DayView) -> None:

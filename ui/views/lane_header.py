@@ -100,6 +100,7 @@ class LaneHeader(QWidget):
         self._change_row = False
         self._lock_refusal = ""
         self._hide_unlocked = False
+        self._takes_drops = True
         self.lock_button = QToolButton(self)
         self.lock_button.setObjectName("laneLockButton")
         self.lock_button.setCheckable(True)
@@ -141,6 +142,12 @@ class LaneHeader(QWidget):
         self._lock_refusal = refusal
         self._hide_unlocked = hide_unlocked and bool(refusal)
         self._sync_lock_button()
+
+    def set_takes_drops(self, takes_drops: bool) -> None:
+        """Whether the Unassigned head invites drops (not for a role that may not)."""
+        if takes_drops != self._takes_drops:
+            self._takes_drops = takes_drops
+            self.update()
 
     def set_compact(self, compact: bool) -> None:
         """Pack the capacity bars into one row."""
@@ -375,7 +382,7 @@ class LaneHeader(QWidget):
         ]
         rows.append(("Urgent", " · ".join(counts) or "none"))
         rows.append(("Demand", load_text(lane.load)))
-        if not self._compact:
+        if not self._compact and self._takes_drops:
             rows.append(("", "Drop cards here to unassign them."))
         metrics = self.fontMetrics()
         caption_w = metrics.horizontalAdvance("Demand") + 8

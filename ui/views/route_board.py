@@ -487,6 +487,7 @@ class RouteBoard(QWidget):
     def _apply_rights(self, lane: LaneWidget) -> None:
         rights = self.rights()
         lane.view.set_movable(rights.may_move_any)
+        lane.header.set_takes_drops(rights.may_move_any)
         lane.header.set_lock_refusal(
             rights.refusal(Action.EDIT_PLAN), hide_unlocked=rights.read_only
         )
@@ -701,15 +702,20 @@ class RouteBoard(QWidget):
         menu.addSeparator()
         move = menu.addMenu("Move to")
         move.setToolTipsVisible(True)
-        move.setEnabled(bool(ids))
+        refusals = set()
         for lane in self._model.lanes()[1:]:
             act = move.addAction(lane.title)
             refusal = self._model.move_refusal(ids, lane.vehicle_id)
+            refusals.add(refusal)
             act.setEnabled(not refusal)
             act.setToolTip(refusal)
             act.triggered.connect(
                 lambda _=False, vid=lane.vehicle_id: self.request_move_selected(vid)
             )
+        # No route takes them: say why on the entry itself.
+        refused = bool(refusals) and "" not in refusals
+        move.setEnabled(bool(ids) and not refused)
+        move.menuAction().setToolTip(next(iter(refusals)) if refused else "")
         menu.addAction(self.unassign_action)
         menu.addAction(self.move_up_action)
         menu.addAction(self.move_down_action)
