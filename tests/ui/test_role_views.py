@@ -646,3 +646,27 @@ def order_draggable(qtbot: QtBot, map_view: MapView, order_id: int) -> bool:
     from tests.ui.test_map_view import order_state
 
     return bool(order_state(qtbot, map_view, order_id)["draggable"])
+
+
+def test_staff_window_follows_a_dispatch_made_elsewhere(
+    qtbot: QtBot,
+    database: Database,
+    settings: QSettings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another window dispatches the day shown: this one stops offering assigns."""
+    window = window_as(qtbot, database, settings, monkeypatch, Role.STAFF)
+    with database.uow_factory() as uow:
+        before = uow.changes.since(0, limit=10**6)
+    start = before[-1].id if before else 0
+    dispatching.dispatch(database.uow_factory, b.DAY, window.document.plan_version)
+    with database.uow_factory() as uow:
+        rows = uow.changes.since(start)
+    assert window.rights() == STAFF
+    assert window.document.apply_remote(rows)
+    assert window.rights() == STAFF_DISPATCHED
+    orders, vehicles = window_ids(window)
+    target = window.board.lane_view(vehicles[1])
+    assert target is not None
+    with qtbot.assertNotEmitted(window.document.sig_plan_changed):
+        refused_drop(target, below_cards(target), encode_order_ids(orders[-1:]))
