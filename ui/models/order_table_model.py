@@ -361,6 +361,9 @@ class OrderTableModel(QAbstractTableModel):
         self._italic = QFont()
         self._italic.setItalic(True)
         self._rights = EditRights()
+        # Read on every flags() call (each painted cell): worked out once.
+        self._draggable = True
+        self._editable = True
 
     # -- our API -----------------------------------------------------------------
 
@@ -373,6 +376,8 @@ class OrderTableModel(QAbstractTableModel):
         if rights == self._rights:
             return
         self._rights = rights
+        self._draggable = rights.may_move_any
+        self._editable = rights.may(Action.EDIT_ORDER)
         # Views read flags as they need them; the editable columns' tips say why.
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Column) - 1)
 
@@ -463,12 +468,12 @@ class OrderTableModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self._rights.may_move_any:
+        if self._draggable:
             flags |= Qt.ItemFlag.ItemIsDragEnabled
         field = EDITABLE_COLUMNS.get(Column(index.column()))
         if (
             field is not None
-            and self._rights.may(Action.EDIT_ORDER)
+            and self._editable
             and 0 <= index.row() < len(self._lines)
             and edit_refusal(self._lines[index.row()].order, field) is None
         ):

@@ -135,6 +135,7 @@ class RouteBoardModel(QAbstractItemModel):
         self._lane_rows: dict[VehicleId | None, int] = {}
         self._last_changes: dict[VehicleId, LastChange] = {}
         self._rights = EditRights()
+        self._movable = True  # rights.may_move_any, read on every flags() call
 
     # -- our API -----------------------------------------------------------------
 
@@ -145,6 +146,7 @@ class RouteBoardModel(QAbstractItemModel):
     def set_rights(self, rights: EditRights) -> None:
         """Drag and drop only what ``rights`` allow (views read flags per drag)."""
         self._rights = rights
+        self._movable = rights.may_move_any
 
     def move_refusal(
         self, order_ids: Sequence[OrderId], vehicle_id: VehicleId | None
@@ -339,7 +341,7 @@ class RouteBoardModel(QAbstractItemModel):
         """
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        movable = self._rights.may_move_any
+        movable = self._movable
         if index.internalId() == _LANE:
             if movable:
                 return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsDropEnabled
