@@ -452,11 +452,15 @@ class MainWindow(QMainWindow):
         ):
             if dock is None:
                 continue
-            dock.setFloating(False)
-            self.addDockWidget(area, dock)
+            # Docks already in place stay: re-adding a tabbed dock leaves its
+            # old tab bar drawn where the dock area used to end.
+            if dock.isFloating() or self.dockWidgetArea(dock) != area:
+                dock.setFloating(False)
+                self.addDockWidget(area, dock)
             dock.show()
         if self.map_dock is not None:
-            self.tabifyDockWidget(self.map_dock, self.dispatch_dock)
+            if self.dispatch_dock not in self.tabifiedDockWidgets(self.map_dock):
+                self.tabifyDockWidget(self.map_dock, self.dispatch_dock)
             self.map_dock.raise_()
         self._apply_default_dock_sizes()
 
