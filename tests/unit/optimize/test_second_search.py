@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -98,3 +99,23 @@ def test_breaks_are_kept_on_the_pyvrp_path() -> None:
     solution = solve(p, FAST)
     assert check(p, solution) == []
     assert solution.kpis.vehicles == 2
+
+
+def test_fleet_minimisation_keeps_a_feasible_plan_of_its_fleet() -> None:
+    """R101 (25 customers, 25 vans): fewer vans, and a feasible plan that uses them."""
+    p = read_solomon(DATA / "R101_25.txt")
+    builder = pyvrp_backend._Builder(
+        p, range(len(p.vehicles)), range(len(p.jobs)), 1000, True
+    )
+    data = builder.data()
+    deadline = time.perf_counter() + 1.0
+    fleet, plan = pyvrp_backend._minimise_fleet(
+        data, pyvrp_backend._criterion(deadline, None, None), 0
+    )
+    assert plan is not None
+    assert plan.is_feasible()
+    assert plan.num_routes() == fleet.num_available < len(p.vehicles)
+    routes = builder.routes(plan)
+    solution = make_solution(p, routes)
+    assert check(p, solution) == []
+    assert solution.kpis.vehicles == fleet.num_available
