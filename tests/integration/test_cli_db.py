@@ -6,28 +6,19 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-import ui.cli
 from db import migrate
+from tests.integration.cli_runner import cli_runner
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from pathlib import Path
 
-    Run = Callable[..., tuple[int, str, str]]
+    from tests.integration.cli_runner import Run
 
 
 @pytest.fixture
 def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
     """Run the CLI with only the db commands registered; returns (code, out, err)."""
-    monkeypatch.setattr(ui.cli, "COMMAND_MODULES", ("db_commands",))
-    monkeypatch.delenv("DISPATCHER_DB_URL", raising=False)
-
-    def call(*argv: str) -> tuple[int, str, str]:
-        code = ui.cli.main(list(argv))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return call
+    return cli_runner(monkeypatch, capsys, "db_commands")
 
 
 def test_current_then_upgrade(run: Run, tmp_path: Path) -> None:

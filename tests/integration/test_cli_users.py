@@ -6,27 +6,17 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-import ui.cli
 from db.database import open_database, signed_in_login
+from tests.integration.cli_runner import cli_runner
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    Run = Callable[..., tuple[int, str, str]]
+    from tests.integration.cli_runner import Run
 
 
 @pytest.fixture
 def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
     """Run the CLI with only the users command; returns (code, out, err)."""
-    monkeypatch.setattr(ui.cli, "COMMAND_MODULES", ("users_command",))
-    monkeypatch.delenv("DISPATCHER_DB_URL", raising=False)
-
-    def call(*argv: str) -> tuple[int, str, str]:
-        code = ui.cli.main(list(argv))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return call
+    return cli_runner(monkeypatch, capsys, "users_command")
 
 
 @pytest.fixture

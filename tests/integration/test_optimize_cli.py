@@ -8,17 +8,16 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-import ui.cli
 from db.database import open_database
 from dispatcher.day_view import load_day
 from tests import builders as b
+from tests.integration.cli_runner import cli_runner
 from ui.cli.gui_command import ensure_demo_database
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from pathlib import Path
 
-    Run = Callable[..., tuple[int, str, str]]
+    from tests.integration.cli_runner import Run
 
 DAY = b.DAY.isoformat()
 
@@ -26,15 +25,7 @@ DAY = b.DAY.isoformat()
 @pytest.fixture
 def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
     """Run the CLI with only the optimize command registered; (code, out, err)."""
-    monkeypatch.setattr(ui.cli, "COMMAND_MODULES", ("optimize_command",))
-    monkeypatch.delenv("DISPATCHER_DB_URL", raising=False)
-
-    def call(*argv: str) -> tuple[int, str, str]:
-        code = ui.cli.main(list(argv))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return call
+    return cli_runner(monkeypatch, capsys, "optimize_command")
 
 
 @pytest.fixture
