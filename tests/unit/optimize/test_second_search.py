@@ -101,6 +101,7 @@ def test_breaks_are_kept_on_the_pyvrp_path() -> None:
     assert solution.kpis.vehicles == 2
 
 
+@pytest.mark.filterwarnings("ignore::pyvrp.exceptions.PenaltyBoundWarning")
 def test_fleet_minimisation_keeps_a_feasible_plan_of_its_fleet() -> None:
     """R101 (25 customers, 25 vans): fewer vans, and a feasible plan that uses them."""
     p = read_solomon(DATA / "R101_25.txt")
