@@ -20,10 +20,12 @@ What the optimizer may change:
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from dispatcher.day_view import load_day
 from dispatcher.errors import ValidationError
 from dispatcher.model import (
     OPEN_ORDER_STATUSES,
@@ -41,6 +43,7 @@ if TYPE_CHECKING:
     from dispatcher.day_view import DayView, RouteLine
     from dispatcher.optimize.problem import Objective, RoutingProblem
     from dispatcher.optimize.solution import Solution, Unassigned
+    from dispatcher.ports import UnitOfWorkFactory
     from dispatcher.timing import DayContext
 
 
@@ -57,6 +60,18 @@ def default_workers() -> int:
 
 UNDER_WAY = frozenset({RouteStatus.IN_PROGRESS, RouteStatus.DONE})
 """Route statuses the optimizer never changes: the vehicle is already driving."""
+
+LATER_DAYS = 5
+"""Following days read to tell which one has room for an order left out."""
+
+
+def later_days(
+    uow_factory: UnitOfWorkFactory, day: dt.date, count: int = LATER_DAYS
+) -> list[DayView]:
+    """The ``count`` days after ``day``, for "fits on <weekday>" explanations."""
+    return [
+        load_day(uow_factory, day + dt.timedelta(days=k)) for k in range(1, count + 1)
+    ]
 
 
 @dataclass(frozen=True, slots=True)

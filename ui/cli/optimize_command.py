@@ -26,7 +26,6 @@ from db.database import open_database
 from db.engine import resolve_url
 from dispatcher import plan_edits
 from dispatcher.day_view import load_day
-from dispatcher.demo.loader import current_login
 from dispatcher.errors import DispatcherError, StalePlan
 from dispatcher.model import format_minutes
 from dispatcher.optimize.params import SolveParams
@@ -34,6 +33,7 @@ from dispatcher.optimize.runner import solve_in_subprocess
 from dispatcher.optimize.weights import COST_SCALE
 from dispatcher.optimize_day import (
     default_workers,
+    later_days,
     problem_for_day,
     sequences_from,
     unassigned_reasons,
@@ -48,9 +48,6 @@ if TYPE_CHECKING:
 
 DEFAULT_TIME_LIMIT = 10.0
 """Seconds of search unless ``--time-limit`` says otherwise."""
-
-OTHER_DAYS = 5
-"""Following days read to tell which one has room for an order left out."""
 
 
 def _date(text: str) -> dt.date:
@@ -153,13 +150,10 @@ class ProgressLine:
 
 def run(args: argparse.Namespace) -> int:
     """Optimize the day, save it unless ``--dry-run``, and print the summary."""
-    database = open_database(resolve_url(args.db), actor=current_login())
+    database = open_database(resolve_url(args.db))
     try:
         view = load_day(database.uow_factory, args.date)
-        later = [
-            load_day(database.uow_factory, args.date + dt.timedelta(days=k))
-            for k in range(1, OTHER_DAYS + 1)
-        ]
+        later = later_days(database.uow_factory, args.date)
         problem = problem_for_day(view, other_days=later)
         progress = ProgressLine(sys.stderr)
         try:

@@ -55,6 +55,7 @@ from dispatcher.optimize.weights import COST_SCALE
 from dispatcher.optimize_day import (
     day_scope,
     default_workers,
+    later_days,
     problem_for_day,
     sequences_from,
     unassigned_reasons,
@@ -93,6 +94,8 @@ STALE_MESSAGE = (
 )
 
 _PHASES = {
+    "warm start": "Starting from the current plan…",
+    "first plan": "First plan found, improving…",
     "construct": "Building and improving a plan…",
     "second search": "Searching for better routes…",
     "eliminate": "Trying to use fewer vehicles…",
@@ -550,7 +553,11 @@ class OptimizeDialog(QDialog):
         vehicles, orders = self._scope_ids(scope)
         try:
             problem = problem_for_day(
-                view, objective=self._objective(), vehicles=vehicles, orders=orders
+                view,
+                objective=self._objective(),
+                vehicles=vehicles,
+                orders=orders,
+                other_days=later_days(self.document.uow_factory, view.date),
             )
         except DispatcherError as exc:
             self._show_setup(str(exc))
