@@ -7,13 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from dispatcher.model import (
-    OrderStatus,
-    Plan,
     Role,
-    Route,
-    RouteId,
-    Stop,
-    StopId,
     User,
     UserId,
 )
@@ -62,19 +56,7 @@ def team_day(database: Database) -> TeamDay:
     """Store the day of ``TeamDay`` and the users of ``TEAM``."""
     add_team(database)
     with database.uow_factory() as uow:
-        vans = seed.fleet(uow, vehicles=3)
-        customer, orders = seed.orders(uow, 6)
-        for order in orders[:4]:
-            uow.orders.update(dataclasses.replace(order, status=OrderStatus.PLANNED))
-
-        def route(van: int, picked: list[int]) -> Route:
-            stops = tuple(
-                Stop(StopId(NEW_ID), orders[i].id, seq)
-                for seq, i in enumerate(picked, 1)
-            )
-            return Route(RouteId(NEW_ID), b.DAY, vans[van].id, stops)
-
-        uow.plans.save(Plan(b.DAY, (route(0, [0, 1, 2]), route(1, [3]))))
+        vans, customer, orders = seed.two_routes(uow)
         uow.commit()
     return TeamDay(database, [v.id for v in vans], [o.id for o in orders], customer.id)
 

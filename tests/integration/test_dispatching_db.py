@@ -14,14 +14,9 @@ from dispatcher.errors import ConcurrencyConflict, StalePlan
 from dispatcher.model import (
     OrderStatus,
     Plan,
-    Route,
-    RouteId,
     RouteStatus,
-    Stop,
-    StopId,
     TimeWindow,
 )
-from dispatcher.ports import NEW_ID
 from tests import builders as b
 from tests.integration import seed
 
@@ -33,19 +28,7 @@ if TYPE_CHECKING:
 def day(database: Database) -> dict[str, Any]:
     """Three vans; Van 1 drives ORD-0..ORD-2, Van 2 drives ORD-3; ORD-4, 5 are new."""
     with database.uow_factory() as uow:
-        vans = seed.fleet(uow, vehicles=3)
-        _, orders = seed.orders(uow, 6)
-        for order in orders[:4]:
-            uow.orders.update(dataclasses.replace(order, status=OrderStatus.PLANNED))
-
-        def route(van: int, picked: list[int]) -> Route:
-            stops = tuple(
-                Stop(StopId(NEW_ID), orders[i].id, seq)
-                for seq, i in enumerate(picked, 1)
-            )
-            return Route(RouteId(NEW_ID), b.DAY, vans[van].id, stops)
-
-        uow.plans.save(Plan(b.DAY, (route(0, [0, 1, 2]), route(1, [3]))))
+        vans, _, orders = seed.two_routes(uow)
         uow.commit()
     return {
         "vans": [v.id for v in vans],
