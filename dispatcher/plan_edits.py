@@ -598,6 +598,8 @@ def restore_routes(
     expected_version: int,
     routes: Mapping[VehicleId, RouteState],
     statuses: Mapping[OrderId, OrderStatus] | None = None,
+    *,
+    expect: Mapping[VehicleId, RouteState] | None = None,
 ) -> PlanEdit:
     """Put vehicles' routes back exactly (order ids, stop values and locks).
 
@@ -607,19 +609,42 @@ def restore_routes(
     Like every edit it goes on top of others' saves of other routes, so an
     undo never puts back a route (or an order) somebody changed since.
 
+    Parameters
+    ----------
+    expect
+        The states the routes must have now (``after`` for an undo, ``before``
+        for a redo): their orders and locks are compared with the stored
+        plan, so a step is never replayed over a change it did not make, even
+        one the caller's window already shows.
+
     Raises
     ------
     StalePlan
         If others changed these routes or their orders since
-        ``expected_version``.
+        ``expected_version``, or the routes are not as ``expect`` says.
     """
-    return _edit(
-        uow_factory,
-        day,
-        expected_version,
-        lambda plan, names: planning.restore_routes(plan, routes),
-        statuses=statuses,
-    )
+
+    def rule(plan: Plan, names: Names) -> Plan:
+        if expect is not None:
+            _require_states(plan, day, expect)
+        return planning.restore_routes(plan, routes)
+
+    return _edit(uow_factory, day, expected_version, rule, statuses=statuses)
+
+
+def _require_states(
+    plan: Plan, day: dt.date, expect: Mapping[VehicleId, RouteState]
+) -> None:
+    """Refuse unless each route has the orders and locks ``expect`` gives it."""
+
+    def key(state: RouteState) -> tuple[object, ...]:
+        return (state.exists, state.order_ids, state.locked, state.locked_orders)
+
+    if any(
+        key(planning.route_state(plan, vid)) != key(state)
+        for vid, state in expect.items()
+    ):
+        raise _stale(day)
 
 
 def replace_routes(

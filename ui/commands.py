@@ -70,7 +70,10 @@ class PlanEditCommand(QUndoCommand):
                 self._edit = edit
             elif (
                 self._document.restore(
-                    self._edit.after, self._edit.after_statuses, action=self.text()
+                    self._edit.after,
+                    self._edit.after_statuses,
+                    expect=self._edit.before,
+                    action=self.text(),
                 )
                 is None
             ):
@@ -85,7 +88,10 @@ class PlanEditCommand(QUndoCommand):
             return
         try:
             restored = self._document.restore(
-                self._edit.before, self._edit.before_statuses, action=self.text()
+                self._edit.before,
+                self._edit.before_statuses,
+                expect=self._edit.after,
+                action=self.text(),
             )
             if restored is None:
                 self.setObsolete(True)

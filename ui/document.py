@@ -22,7 +22,10 @@ check and are refused if their routes changed since.
 
 Other windows' edits arrive through ``apply_remote`` (fed by ``ui.live``): the
 document reads only what they touched and shows it like an edit of its own,
-and clears the undo stack for the same reason. While the database cannot be
+and keeps the undo stack for the same reason: undo and redo also compare the
+routes they put back with how their step left them, so a step whose routes
+someone changed is refused (the day is then reloaded and the stack cleared),
+never replayed over their change. While the database cannot be
 reached (``set_connection_lost``) every edit is refused at once, so nothing
 ever looks saved that is not.
 """
@@ -122,15 +125,15 @@ class PlanDocument(QObject):
     sig_remote_applied = Signal(object, bool)
     """Other people's committed changes are now shown.
 
-    Emitted after ``apply_remote`` (which clears the undo stack) and after an
-    edit of this window that went on top of their saves (which keeps it).
+    Emitted after ``apply_remote`` and after an edit of this window that went
+    on top of their saves; the undo stack stays in both cases.
 
     Parameters
     ----------
     users : tuple[str, ...]
         Who made them.
-    undo_cleared : bool
-        True if the undo stack held steps that were dropped.
+    with_own_edit : bool
+        True if they came with an edit of this window (saved on top of theirs).
     """
 
     _sig_recovery_requested = Signal()
@@ -240,8 +243,8 @@ class PlanDocument(QObject):
 
         Only the routes and orders the change rows name are read again (the
         whole day when they touch customers, vehicles or a dispatch). Rows this
-        window wrote itself find nothing new. If anything was shown, the undo
-        stack is cleared: its steps were made against a state that is gone.
+        window wrote itself find nothing new. The undo stack stays: a step
+        whose routes the other user changed is refused when undone or redone.
 
         Returns
         -------
@@ -269,10 +272,8 @@ class PlanDocument(QObject):
             return False
         self._missed_remote = False
         self._view = view
-        undo_cleared = self.undo_stack.count() > 0
-        self.undo_stack.clear()
         self.sig_plan_changed.emit(plan_changes)
-        self.sig_remote_applied.emit(refresh_users, undo_cleared)
+        self.sig_remote_applied.emit(refresh_users, False)
         return True
 
     @property
@@ -593,12 +594,17 @@ class PlanDocument(QObject):
         routes: Mapping[VehicleId, RouteState],
         statuses: Mapping[OrderId, OrderStatus],
         *,
+        expect: Mapping[VehicleId, RouteState],
         action: str = "",
     ) -> PlanEdit | None:
-        """Put routes back as an undo or redo step (a new transaction)."""
+        """Put routes back as an undo or redo step (a new transaction).
+
+        ``expect`` is how the step left the routes: if they are not so now
+        (someone changed them since, shown here or not), the step is refused.
+        """
         return self.run_edit(
             lambda version: plan_edits.restore_routes(
-                self.uow_factory, self.date, version, routes, statuses
+                self.uow_factory, self.date, version, routes, statuses, expect=expect
             ),
             action=action,
             replay=True,
@@ -652,7 +658,7 @@ class PlanDocument(QObject):
                 )
             )
         users = tuple(dict.fromkeys(c.user for c in edit.merged))
-        self.sig_remote_applied.emit(users, False)
+        self.sig_remote_applied.emit(users, True)
 
     def _refresh_all(self) -> None:
         """Read the whole day when the view cannot be updated in place.

@@ -768,11 +768,15 @@ class MainWindow(QMainWindow):
         self.show_error(message)
 
     def _on_document_remote_applied(
-        self, users: Sequence[str], undo_cleared: bool
+        self, users: Sequence[str], with_own_edit: bool
     ) -> None:
         who = ", ".join(users) if users else "another window"
-        note = " Your undo history was cleared." if undo_cleared else ""
-        self.statusBar().showMessage(f"Updated with changes by {who}.{note}", 10_000)
+        message = (
+            f"Saved; the day also shows changes by {who}."
+            if with_own_edit
+            else f"Updated with changes by {who}."
+        )
+        self.statusBar().showMessage(message, 10_000)
 
     @Slot(bool, str)
     def _on_live_connection_changed(self, connected: bool, message: str) -> None:

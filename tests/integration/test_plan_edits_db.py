@@ -193,6 +193,31 @@ def test_a_stale_edit_writes_nothing(day: dict[str, Any]) -> None:
         assert len(uow.changes.since(0)) == rows
 
 
+def test_an_undo_over_a_change_it_did_not_make_writes_nothing(
+    day: dict[str, Any],
+) -> None:
+    """Undo expects the routes as its step left them: a later move onto the same
+    van, even at the version the caller holds, makes it refuse; nothing stored."""
+    factory, vans, orders = day["factory"], day["vans"], day["orders"]
+    edit = plan_edits.move_orders(factory, b.DAY, 1, [orders[3]], vans[1], None)
+    plan_edits.move_orders(factory, b.DAY, version(factory), [orders[4]], vans[1], None)
+    before = snapshot(factory)
+    with pytest.raises(StalePlan, match="changed by someone else"):
+        plan_edits.restore_routes(
+            factory,
+            b.DAY,
+            version(factory),
+            edit.before,
+            edit.before_statuses,
+            expect=edit.after,
+        )
+    assert snapshot(factory) == before
+    with factory() as uow:
+        route = uow.plans.get(b.DAY).route_of_vehicle(vans[1])
+    assert route is not None
+    assert route.order_ids == (orders[3], orders[4])
+
+
 def test_save_after_get_writes_only_the_changed_routes(day: dict[str, Any]) -> None:
     """A plan saved in the transaction it was read in: untouched routes stay as read."""
     factory, vans, orders = day["factory"], day["vans"], day["orders"]

@@ -99,9 +99,9 @@ def test_the_service_runs_once_then_undo_redo_restore(
         calls.append("move")
         return real_move(*args)
 
-    def restore(*args: Any) -> plan_edits.PlanEdit:
+    def restore(*args: Any, **kwargs: Any) -> plan_edits.PlanEdit:
         calls.append("restore")
-        return real_restore(*args)
+        return real_restore(*args, **kwargs)
 
     monkeypatch.setattr(plan_edits, "move_orders", move)
     monkeypatch.setattr(plan_edits, "restore_routes", restore)

@@ -234,7 +234,7 @@ def test_an_edit_merged_over_another_route_shows_both(
     }
     assert changed.args[0].vehicles == {van2, van3}
     assert {ord4, ord5} <= changed.args[0].orders
-    assert remote.args == [("anna",), False]
+    assert remote.args == [("anna",), True]
     fresh = load_day(factory, b.DAY)
     assert document.plan_version == fresh.plan_version
     assert document.view.routes == fresh.routes

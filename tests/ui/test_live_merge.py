@@ -53,7 +53,7 @@ def test_an_edit_over_another_users_save_shows_both(
         ):
             window.request_move([o[5]], van2, 0)
 
-        assert remote.args == [("anna",), False]
+        assert remote.args == [("anna",), True]
         assert changed.args[0].vehicles == {van2, van3}
         assert _routes(window) == {
             van1: (o[0], o[1], o[2]),

@@ -1,4 +1,4 @@
-"""Other windows' changes reach an open document: targeted, once, undo history cleared.
+"""Other windows' changes reach an open document: targeted, once, undo history kept.
 
 Two documents share one fake store: one edits, the other is handed the change
 rows the feed would report (``apply_remote``) and must show the same plan,
@@ -63,7 +63,7 @@ def test_own_changes_are_not_applied_twice(qtbot: QtBot, factory: Any) -> None:
 def test_a_remote_move_refreshes_only_the_touched_routes(
     qtbot: QtBot, factory: Any
 ) -> None:
-    """Another window's move: the vans it touched are re-read, the stack cleared."""
+    """Another window's move: the vans it touched are re-read, the stack kept."""
     mine = open_document(factory)
     mine.request_lock([order_id(factory, "ORD-1")], True)
     assert mine.undo_stack.count() == 1
@@ -80,10 +80,55 @@ def test_a_remote_move_refreshes_only_the_touched_routes(
     assert plan_changes.vehicles == {vehicle_id(factory, "Van 2")}
     assert order_id(factory, "ORD-3") in plan_changes.orders
     assert order_id(factory, "ORD-1") not in plan_changes.orders
-    assert applied.args == [(theirs.uow_factory().actor,), True]
+    assert applied.args == [(theirs.uow_factory().actor,), False]
     assert mine.view == theirs.view
     assert mine.plan_version == theirs.plan_version
+    assert mine.undo_stack.count() == 1
+
+
+def test_an_undo_of_a_route_nobody_else_touched_keeps_their_change(
+    qtbot: QtBot, factory: Any
+) -> None:
+    """My lock on Van 1 undoes after their move onto Van 2; their move stays."""
+    mine = open_document(factory)
+    ord1, ord3 = order_id(factory, "ORD-1"), order_id(factory, "ORD-3")
+    mine.request_lock([ord1], True)
+    theirs = open_document(factory)
+    start = last_change_id(factory)
+    theirs.request_move([ord3], vehicle_id(factory, "Van 2"))
+    mine.apply_remote(new_changes(factory, start))
+    with qtbot.assertNotEmitted(mine.sig_error):
+        mine.undo_stack.undo()
+    fresh = open_document(factory)
+    (stop,) = (
+        s for line in fresh.view.routes for s in line.route.stops if s.order_id == ord1
+    )
+    assert not stop.locked
+    assert fresh.vehicles_of([ord3])[ord3] == vehicle_id(factory, "Van 2")
+    assert mine.view == fresh.view
+
+
+def test_an_undo_of_a_route_someone_changed_since_is_refused(
+    qtbot: QtBot, factory: Any
+) -> None:
+    """My move onto Van 2, then theirs onto Van 2, shown here: my undo is refused,
+    their change stays, the day is reloaded and the stack cleared."""
+    mine = open_document(factory)
+    van2 = vehicle_id(factory, "Van 2")
+    ord3, ord4 = order_id(factory, "ORD-3"), order_id(factory, "ORD-4")
+    mine.request_move([ord3], van2)
+    theirs = open_document(factory)
+    start = last_change_id(factory)
+    theirs.request_move([ord4], van2)
+    mine.apply_remote(new_changes(factory, start))
+    assert mine.undo_stack.count() == 1
+    with qtbot.waitSignal(mine.sig_error) as error:
+        mine.undo_stack.undo()
+    assert "someone else" in error.args[0]
+    fresh = open_document(factory)
+    assert fresh.vehicles_of([ord3, ord4]) == {ord3: van2, ord4: van2}
     assert mine.undo_stack.count() == 0
+    assert mine.view == fresh.view
 
 
 def test_a_remote_order_edit_refreshes_that_order(qtbot: QtBot, factory: Any) -> None:
