@@ -5,12 +5,12 @@ from __future__ import annotations
 from itertools import islice
 from typing import TYPE_CHECKING, TypeVar, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
 
-    from sqlalchemy import Table
+    from sqlalchemy import ColumnElement, Table
     from sqlalchemy.orm import Session
     from sqlalchemy.sql import Select
 
@@ -71,3 +71,18 @@ class SqlRepository:
             self._session.execute(
                 insert(cast("Table", row_class.__table__)), list(values)
             )
+
+    def _update_where(
+        self,
+        row_class: type[Base],
+        where: Sequence[ColumnElement[bool]],
+        values: m.Values,
+    ) -> bool:
+        """UPDATE the rows ``where`` selects with ``values``; True if any matched."""
+        result = self._session.execute(
+            update(row_class)
+            .where(*where)
+            .values(values)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete
 
 from db import mapping as m
 from db.errors import translating_methods
@@ -69,13 +69,9 @@ class SqlCustomerRepository(SqlRepository):
 
     def update(self, customer: Customer) -> Customer:
         """Overwrite a stored customer and its hours; raises ``NotFound``."""
-        result = self._session.execute(
-            update(CustomerRow)
-            .where(CustomerRow.id == customer.id)
-            .values(m.customer_values(customer))
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount == 0:  # type: ignore[attr-defined]
+        if not self._update_where(
+            CustomerRow, [CustomerRow.id == customer.id], m.customer_values(customer)
+        ):
             raise NotFound(f"Customer {customer.id} does not exist; reload the list.")
         self._session.execute(
             delete(CustomerHoursRow)

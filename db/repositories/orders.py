@@ -92,13 +92,11 @@ class SqlOrderRepository(SqlRepository):
             If the order does not exist.
         """
         saved = dataclasses.replace(order, version=order.version + 1)
-        result = self._session.execute(
-            update(OrderRow)
-            .where(OrderRow.id == order.id, OrderRow.version == order.version)
-            .values(m.order_values(saved))
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount == 0:  # type: ignore[attr-defined]
+        if not self._update_where(
+            OrderRow,
+            [OrderRow.id == order.id, OrderRow.version == order.version],
+            m.order_values(saved),
+        ):
             exists = self._session.scalar(
                 select(OrderRow.id).where(OrderRow.id == order.id)
             )

@@ -231,15 +231,14 @@ class SqlPlanRepository(SqlRepository):
                 # Somebody's first save of the same date committed in between.
                 raise stale from exc
             return 1
-        result = self._session.execute(
-            update(PlanRow)
-            .where(PlanRow.date == plan.date, PlanRow.version == plan.version)
-            .values(
-                version=plan.version + 1, dispatched_version=plan.dispatched_version
-            )
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount == 0:  # type: ignore[attr-defined]
+        if not self._update_where(
+            PlanRow,
+            [PlanRow.date == plan.date, PlanRow.version == plan.version],
+            {
+                "version": plan.version + 1,
+                "dispatched_version": plan.dispatched_version,
+            },
+        ):
             raise stale
         return plan.version + 1
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 
-from sqlalchemy import update
-
 from db import mapping as m
 from db.errors import translating_methods
 from db.repositories.base import SqlRepository, select_records
@@ -36,13 +34,9 @@ class SqlUserRepository(SqlRepository):
 
     def update(self, user: User) -> User:
         """Overwrite a stored user (name, role, active); raises ``NotFound``."""
-        result = self._session.execute(
-            update(UserRow)
-            .where(UserRow.id == user.id)
-            .values(m.user_values(user))
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount == 0:  # type: ignore[attr-defined]
+        if not self._update_where(
+            UserRow, [UserRow.id == user.id], m.user_values(user)
+        ):
             raise NotFound(f"User {user.login} does not exist; reload the list.")
         return user
 
